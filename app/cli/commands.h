@@ -1,0 +1,26 @@
+// The ponder-cli subcommands. Each lives in its own cmd_*.cpp, takes the words after its name
+// and returns the process exit status (0 ok, 1 failure, 2 bad usage). Errors go to stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ponder::cli {
+
+using Words = std::vector<std::string>;
+
+struct Command {
+    const char* name;
+    const char* summary;  // one line for `ponder-cli help`
+    int (*run)(const Words& args);
+};
+
+int run_backend(const Words& args);
+
+// All subcommands, in the order `ponder-cli help` lists them.
+const std::vector<Command>& commands();
+
+// Prints "ponder-cli <command>: <message>" to stderr and returns `exit_code`.
+int fail(const char* command, const std::string& message, int exit_code = 1);
+
+}  // namespace ponder::cli

@@ -1,0 +1,50 @@
+// ponder-cli: Ponder's engine and chat core from a terminal, for scripting, tests and benchmarks.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "app/cli/commands.h"
+#include "app/core/version.h"
+
+namespace ponder::cli {
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> table = {
+        {"backend", "print the compute backend Ponder would use (CUDA device or CPU, and why)",
+         run_backend},
+    };
+    return table;
+}
+
+int fail(const char* command, const std::string& message, int exit_code) {
+    std::fprintf(stderr, "ponder-cli %s: %s\n", command, message.c_str());
+    return exit_code;
+}
+
+namespace {
+
+void print_help() {
+    std::printf("usage: ponder-cli <command> [options]\n\ncommands:\n");
+    for (const Command& command : commands()) std::printf("  %-12s %s\n", command.name, command.summary);
+    std::printf("\n  ponder-cli --version   print the version\n");
+}
+
+}  // namespace
+}  // namespace ponder::cli
+
+int main(int argc, char** argv) {
+    using namespace ponder::cli;
+    if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0) {
+        print_help();
+        return argc < 2 ? 2 : 0;
+    }
+    if (std::strcmp(argv[1], "--version") == 0) {
+        std::printf("ponder-cli %s\n", ponder::core::version_string());
+        return 0;
+    }
+    for (const Command& command : commands()) {
+        if (command.name == std::string(argv[1])) return command.run(Words(argv + 2, argv + argc));
+    }
+    std::fprintf(stderr, "ponder-cli: unknown command '%s' (try ponder-cli help)\n", argv[1]);
+    return 2;
+}
