@@ -1,13 +1,13 @@
 // Qt Quick Test runner for the QML components in ui/ (the static "Ponder" module is linked in).
-#include <QQmlEngine>
 #include <QtQml/qqmlextensionplugin.h>
+#include <QQmlEngine>
 #include <QtQuickTest>
 
 Q_IMPORT_QML_PLUGIN(PonderPlugin)
 
 class Setup : public QObject {
     Q_OBJECT
-public slots:
+  public slots:
     void qmlEngineAvailable(QQmlEngine* engine) { engine->addImportPath(QStringLiteral("qrc:/")); }
 };
 

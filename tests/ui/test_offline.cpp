@@ -6,7 +6,9 @@
 
 namespace {
 
-QString binary(const char* name) { return QString(PONDER_BINARY_DIR) + "/" + name; }
+QString binary(const char* name) {
+    return QString(PONDER_BINARY_DIR) + "/" + name;
+}
 
 // Writes the session script into `dir` and returns its path. Every step must succeed.
 QString writeSessionScript(const QTemporaryDir& dir) {
@@ -35,9 +37,10 @@ bool toolAvailable(const QString& program, const QStringList& probeArgs) {
 
 class TestOffline : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void sessionOpensNoInternetSocket() {
-        if (!toolAvailable("strace", {"-V"})) QSKIP("strace is not installed (tools/setup.sh installs it)");
+        if (!toolAvailable("strace", {"-V"}))
+            QSKIP("strace is not installed (tools/setup.sh installs it)");
         QTemporaryDir dir;
         const QString script = writeSessionScript(dir);
         const QString trace = dir.filePath("trace.log");
@@ -59,7 +62,9 @@ private slots:
 
     void sessionSucceedsWithoutNetworkInterfaces() {
         if (!toolAvailable("unshare", {"-n", "true"}))
-            QSKIP("this machine does not allow network namespaces (unshare -n needs root or user namespaces)");
+            QSKIP(
+                "this machine does not allow network namespaces (unshare -n needs root or user "
+                "namespaces)");
         QTemporaryDir dir;
         const QString script = writeSessionScript(dir);
         QProcess session;

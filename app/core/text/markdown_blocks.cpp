@@ -12,18 +12,21 @@ struct Fence {
 // Returns the fence opened or closed by `line`, or a Fence with marker 0.
 Fence parse_fence(std::string_view line) {
     size_t indent = 0;
-    while (indent < line.size() && indent < 4 && line[indent] == ' ') ++indent;
+    while (indent < line.size() && indent < 4 && line[indent] == ' ')
+        ++indent;
     if (indent > 3 || indent >= line.size()) return {};
     const char marker = line[indent];
     if (marker != '`' && marker != '~') return {};
     size_t end = indent;
-    while (end < line.size() && line[end] == marker) ++end;
+    while (end < line.size() && line[end] == marker)
+        ++end;
     const size_t length = end - indent;
     if (length < 3) return {};
     std::string_view info = line.substr(end);
     // A backtick fence's info string may not contain backticks (CommonMark 4.5).
     if (marker == '`' && info.find('`') != std::string_view::npos) return {};
-    while (!info.empty() && (info.front() == ' ' || info.front() == '\t')) info.remove_prefix(1);
+    while (!info.empty() && (info.front() == ' ' || info.front() == '\t'))
+        info.remove_prefix(1);
     const size_t word_end = info.find_first_of(" \t\r");
     return {marker, length, std::string(info.substr(0, word_end))};
 }
@@ -73,7 +76,8 @@ std::vector<MarkdownBlock> split_markdown_blocks(std::string_view markdown) {
         }
     }
     // Lines were stored with '\n'; the final line of the input had none unless it ended with one.
-    if (!markdown.empty() && markdown.back() != '\n' && !current.text.empty()) current.text.pop_back();
+    if (!markdown.empty() && markdown.back() != '\n' && !current.text.empty())
+        current.text.pop_back();
     if (!current.text.empty() || current.kind == MarkdownBlock::Kind::code) {
         blocks.push_back(std::move(current));
     }

@@ -8,7 +8,7 @@ using Kind = MarkdownBlock::Kind;
 
 class TestMarkdownBlocks : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void proseOnly() {
         auto blocks = split_markdown_blocks("Hello **world**\n\n- a\n- b");
         QCOMPARE(blocks.size(), size_t(1));
