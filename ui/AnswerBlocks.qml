@@ -15,6 +15,7 @@ ColumnLayout {
     Repeater {
         model: root.blocks
         delegate: Loader {
+            id: block
             required property var modelData
             Layout.fillWidth: true
             sourceComponent: modelData.kind === "code" ? codeBlock : proseBlock
@@ -22,7 +23,7 @@ ColumnLayout {
             Component {
                 id: proseBlock
                 TextEdit {
-                    text: modelData.text
+                    text: block.modelData.text
                     textFormat: TextEdit.MarkdownText
                     readOnly: true
                     selectByMouse: true
@@ -45,25 +46,25 @@ ColumnLayout {
                             Layout.fillWidth: true
                             Label {
                                 Layout.fillWidth: true
-                                text: modelData.language
+                                text: block.modelData.language
                                 opacity: 0.6
-                                font.pointSize: Qt.application.font.pointSize * 0.8
+                                font.pointSize: Style.captionPointSize
                             }
                             ToolButton {
                                 text: qsTr("Copy")
-                                font.pointSize: Qt.application.font.pointSize * 0.8
+                                font.pointSize: Style.captionPointSize
                                 Accessible.name: qsTr("Copy code")
-                                onClicked: root.copyRequested(modelData.text)
+                                onClicked: root.copyRequested(block.modelData.text)
                             }
                         }
                         TextEdit {
                             Layout.fillWidth: true
-                            text: modelData.text
+                            text: block.modelData.text
                             textFormat: TextEdit.PlainText
                             readOnly: true
                             selectByMouse: true
                             wrapMode: TextEdit.WrapAnywhere
-                            font.family: "monospace"
+                            font.family: Style.monospaceFamily
                             color: palette.text
                         }
                     }

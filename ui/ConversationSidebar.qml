@@ -87,7 +87,7 @@ Pane {
                         Label {
                             text: row.updatedText
                             opacity: 0.55
-                            font.pointSize: Qt.application.font.pointSize * 0.8
+                            font.pointSize: Style.captionPointSize
                         }
                     }
                     Label {
@@ -101,7 +101,7 @@ Pane {
                         maximumLineCount: 2
                         elide: Text.ElideRight
                         opacity: 0.75
-                        font.pointSize: Qt.application.font.pointSize * 0.85
+                        font.pointSize: Style.smallPointSize
                     }
                 }
 

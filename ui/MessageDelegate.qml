@@ -90,7 +90,7 @@ Item {
         Label {
             visible: root.state === "stopped" || root.state === "error"
             text: root.state === "stopped" ? qsTr("Stopped") : qsTr("Generation failed")
-            color: root.state === "error" ? "#c0392b" : palette.text
+            color: root.state === "error" ? Style.errorColor : palette.text
             opacity: 0.7
         }
 
@@ -118,24 +118,24 @@ Item {
                 visible: root.footer.length > 0
                 text: root.footer
                 opacity: 0.55
-                font.pointSize: Qt.application.font.pointSize * 0.8
+                font.pointSize: Style.captionPointSize
             }
             ToolButton {
                 visible: root.kind === "assistant" && root.state !== "generating"
                 text: qsTr("Regenerate")
-                font.pointSize: Qt.application.font.pointSize * 0.8
+                font.pointSize: Style.captionPointSize
                 onClicked: root.chat.regenerate(root.index)
             }
             ToolButton {
                 visible: root.kind === "user"
                 text: qsTr("Edit")
-                font.pointSize: Qt.application.font.pointSize * 0.8
+                font.pointSize: Style.captionPointSize
                 onClicked: root.chat.beginEdit(root.index)
             }
             ToolButton {
                 visible: root.kind === "assistant"
                 text: qsTr("Copy")
-                font.pointSize: Qt.application.font.pointSize * 0.8
+                font.pointSize: Style.captionPointSize
                 onClicked: root.chat.copyToClipboard(root.text)
             }
         }

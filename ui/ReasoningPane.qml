@@ -47,7 +47,7 @@ Frame {
             objectName: "reasoningCaption"
             visible: root.expanded
             text: qsTr("The model's raw reasoning — not checked, not part of the answer")
-            font.pointSize: Qt.application.font.pointSize * 0.85
+            font.pointSize: Style.smallPointSize
             opacity: 0.6
         }
 
@@ -62,7 +62,7 @@ Frame {
             text: root.text
             color: palette.text
             opacity: 0.75
-            font.pointSize: Qt.application.font.pointSize * 0.95
+            font.pointSize: Style.smallPointSize
         }
     }
 }

@@ -43,7 +43,7 @@ Frame {
             text: root.call.arguments
             readOnly: true
             selectByMouse: true
-            font.family: "monospace"
+            font.family: Style.monospaceFamily
             wrapMode: TextEdit.WrapAnywhere
             color: palette.text
         }
@@ -66,9 +66,9 @@ Frame {
             text: root.call.error.length > 0 ? root.call.error : root.call.result
             readOnly: true
             selectByMouse: true
-            font.family: "monospace"
+            font.family: Style.monospaceFamily
             wrapMode: TextEdit.WrapAnywhere
-            color: root.call.error.length > 0 ? "#c0392b" : palette.text
+            color: root.call.error.length > 0 ? Style.errorColor : palette.text
         }
     }
 }
