@@ -12,6 +12,8 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"backend", "print the compute backend Ponder would use (CUDA device or CPU, and why)",
          run_backend},
+        {"make-model", "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
+         run_make_model},
     };
     return table;
 }
