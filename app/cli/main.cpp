@@ -12,6 +12,9 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"backend", "print the compute backend Ponder would use (CUDA device or CPU, and why)",
          run_backend},
+        {"logits", "write the logits of every position of a token file as .npy", run_logits},
+        {"generate", "continue a token file's prompt and print the generated ids", run_generate},
+        {"bench", "measure load, prefill and decode speed against memory bandwidth", run_bench},
     };
     return table;
 }
@@ -25,7 +28,8 @@ namespace {
 
 void print_help() {
     std::printf("usage: ponder-cli <command> [options]\n\ncommands:\n");
-    for (const Command& command : commands()) std::printf("  %-12s %s\n", command.name, command.summary);
+    for (const Command& command : commands())
+        std::printf("  %-12s %s\n", command.name, command.summary);
     std::printf("\n  ponder-cli --version   print the version\n");
 }
 
