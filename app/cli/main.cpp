@@ -14,6 +14,9 @@ const std::vector<Command>& commands() {
          run_backend},
         {"make-model", "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
          run_make_model},
+        {"logits", "write the logits of every position of a token file as .npy", run_logits},
+        {"generate", "continue a token file's prompt and print the generated ids", run_generate},
+        {"bench", "measure load, prefill and decode speed against memory bandwidth", run_bench},
     };
     return table;
 }

@@ -1,0 +1,89 @@
+#include "engine/cpu/thread_pool.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace ponder::cpu {
+
+namespace {
+
+// How long a worker keeps polling for the next job before it sleeps. Decode launches a job
+// every few tens of microseconds; a sleeping worker takes about as long just to wake up.
+constexpr auto spin_time = std::chrono::microseconds(200);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int threads) {
+    if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    workers_.reserve(static_cast<size_t>(threads - 1));
+    for (int i = 1; i < threads; ++i)
+        workers_.emplace_back([this] { worker_loop(); });
+}
+
+ThreadPool::~ThreadPool() {
+    {
+        std::lock_guard lock(sleep_mutex_);
+        stopping_.store(true);
+        generation_.fetch_add(1);
+    }
+    wake_.notify_all();
+    for (std::thread& worker : workers_)
+        worker.join();
+}
+
+void ThreadPool::run(std::int64_t n, std::int64_t grain, ChunkFn fn, const void* context) {
+    // About four chunks per thread balances load without much contention on `next_`.
+    const std::int64_t per_thread = (n + size() * 4 - 1) / (size() * 4);
+    fn_ = fn;
+    context_ = context;
+    total_ = n;
+    chunk_ = std::max<std::int64_t>(std::max<std::int64_t>(grain, 1), per_thread);
+    next_.store(0, std::memory_order_relaxed);
+    busy_workers_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+    {
+        // The lock orders the bump against a worker that is about to sleep.
+        std::lock_guard lock(sleep_mutex_);
+        generation_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    work_on_current_job();
+    while (busy_workers_.load(std::memory_order_acquire) != 0)
+        cpu_relax();
+}
+
+void ThreadPool::work_on_current_job() {
+    for (;;) {
+        const std::int64_t begin = next_.fetch_add(chunk_, std::memory_order_relaxed);
+        if (begin >= total_) return;
+        fn_(context_, begin, std::min(total_, begin + chunk_));
+    }
+}
+
+void ThreadPool::worker_loop() {
+    std::uint64_t seen = 0;
+    for (;;) {
+        auto spin_until = std::chrono::steady_clock::now() + spin_time;
+        int polls = 0;
+        while (generation_.load(std::memory_order_acquire) == seen) {
+            cpu_relax();
+            if (++polls % 64 == 0 && std::chrono::steady_clock::now() > spin_until) {
+                std::unique_lock lock(sleep_mutex_);
+                wake_.wait(lock,
+                           [&] { return generation_.load(std::memory_order_acquire) != seen; });
+                break;
+            }
+        }
+        seen = generation_.load(std::memory_order_acquire);
+        if (stopping_.load()) return;
+        work_on_current_job();
+        busy_workers_.fetch_sub(1, std::memory_order_acq_rel);
+    }
+}
+
+}  // namespace ponder::cpu
