@@ -152,8 +152,8 @@ void StreamParser::push(TokenId token, std::vector<ParserEvent>& events) {
                 recover_headerless(*end, events);
             } else if (format == FormatToken::start) {
                 // A repeated <|start|> before any header text is harmless; after some, the header
-                // so far is abandoned.
-                if (!only_whitespace(header_bytes_)) {
+                // so far is abandoned (and reported, so that no output is lost).
+                if (!header_bytes_.empty()) {
                     events.push_back(error_event(utf8_lossy(header_bytes_),
                                                  "a new message started inside a message header"));
                 }
