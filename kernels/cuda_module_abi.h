@@ -17,12 +17,12 @@ extern "C" {
 #define PONDER_CUDA_ABI_VERSION 1
 
 typedef struct ponder_cuda_device_info {
-    char name[256];          /* e.g. "NVIDIA GeForce RTX 5090" */
-    int compute_major;       /* 9 for H100/H200, 12 for RTX 50-series */
+    char name[256];    /* e.g. "NVIDIA GeForce RTX 5090" */
+    int compute_major; /* 9 for H100/H200, 12 for RTX 50-series */
     int compute_minor;
-    uint64_t total_memory;   /* bytes */
-    uint64_t free_memory;    /* bytes, at probe time */
-    int driver_version;      /* as cudaDriverGetVersion reports, e.g. 13000 */
+    uint64_t total_memory; /* bytes */
+    uint64_t free_memory;  /* bytes, at probe time */
+    int driver_version;    /* as cudaDriverGetVersion reports, e.g. 13000 */
     int runtime_version;
 } ponder_cuda_device_info;
 

@@ -25,7 +25,8 @@ namespace {
 
 void print_help() {
     std::printf("usage: ponder-cli <command> [options]\n\ncommands:\n");
-    for (const Command& command : commands()) std::printf("  %-12s %s\n", command.name, command.summary);
+    for (const Command& command : commands())
+        std::printf("  %-12s %s\n", command.name, command.summary);
     std::printf("\n  ponder-cli --version   print the version\n");
 }
 

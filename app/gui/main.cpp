@@ -1,17 +1,19 @@
 // The Ponder desktop app: builds the objects, loads the QML UI, and nothing else (design.md §6).
+#include <QtQml/qqmlextensionplugin.h>
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
-#include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
 
 #include "app/core/version.h"
+#include "app/gui/app_settings.h"
 #include "app/gui/screenshot.h"
 
 Q_IMPORT_QML_PLUGIN(PonderPlugin)
+Q_IMPORT_QML_PLUGIN(PonderGuiPlugin)
 
 int main(int argc, char** argv) {
     QGuiApplication app(argc, argv);
@@ -34,8 +36,11 @@ int main(int argc, char** argv) {
     // Fusion looks the same everywhere and supports light/dark palettes.
     QQuickStyle::setStyle(QStringLiteral("Fusion"));
 
+    ponder::gui::AppSettings settings;
+
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
+    engine.setInitialProperties({{QStringLiteral("settings"), QVariant::fromValue(&settings)}});
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreationFailed, &app,
         [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);

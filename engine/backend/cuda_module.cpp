@@ -50,7 +50,8 @@ CudaModule::CudaModule() {
             errors += std::string(dlerror()) + "; ";
             continue;
         }
-        auto abi = reinterpret_cast<ponder_cuda_abi_version_fn>(dlsym(handle, "ponder_cuda_abi_version"));
+        auto abi =
+            reinterpret_cast<ponder_cuda_abi_version_fn>(dlsym(handle, "ponder_cuda_abi_version"));
         auto probe = reinterpret_cast<ponder_cuda_probe_fn>(dlsym(handle, "ponder_cuda_probe"));
         if (abi == nullptr || probe == nullptr || abi() != PONDER_CUDA_ABI_VERSION) {
             errors += path + ": not a compatible Ponder CUDA module; ";

@@ -9,7 +9,7 @@
 namespace ponder {
 
 class CudaModule {
-public:
+  public:
     // The process-wide module, loaded on first use. Never null; check available().
     static const CudaModule& instance();
 
@@ -17,7 +17,7 @@ public:
     const std::string& load_error() const { return load_error_; }  // why it is unavailable
     ponder_cuda_probe_fn probe() const { return probe_; }
 
-private:
+  private:
     CudaModule();
     ponder_cuda_probe_fn probe_ = nullptr;
     std::string load_error_;
