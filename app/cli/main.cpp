@@ -12,8 +12,11 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"backend", "print the compute backend Ponder would use (CUDA device or CPU, and why)",
          run_backend},
-        {"make-model", "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
+        {"make-model",
+         "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
          run_make_model},
+        {"model-info", "open a model folder, check every tensor, print its shape (--model DIR)",
+         run_model_info},
     };
     return table;
 }
