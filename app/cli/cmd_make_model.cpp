@@ -1,6 +1,8 @@
 // `ponder-cli make-model --preset tiny|20b|120b --out DIR [--seed S] [--layout hf|original]`:
 // writes a random-weight gpt-oss checkpoint with the real tensor names, dtypes, shapes and MXFP4
 // packing, streaming (20b is ~13.8 GB on disk but never in memory). See random_checkpoint.h.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 
@@ -36,20 +38,23 @@ int run_make_model(const Words& words) {
     } else {
         return fail(name, "--layout must be hf or original", 2);
     }
+    // A percentage that rewrites itself on a terminal; nothing in logs and pipes.
     int last_percent = -1;
-    options.progress = [&](double fraction, const std::string&) {
-        const int percent = static_cast<int>(fraction * 100);
-        if (percent / 5 != last_percent / 5) {
-            std::fprintf(stderr, "\rwriting %3d%%", percent);
-            std::fflush(stderr);
-            last_percent = percent;
-        }
-        return true;
-    };
+    if (isatty(STDERR_FILENO)) {
+        options.progress = [&](double fraction, const std::string&) {
+            const int percent = static_cast<int>(fraction * 100);
+            if (percent != last_percent) {
+                std::fprintf(stderr, "\rwriting %3d%%", percent);
+                std::fflush(stderr);
+                last_percent = percent;
+            }
+            return true;
+        };
+    }
 
     const auto start = std::chrono::steady_clock::now();
     Status status = write_random_checkpoint(*config, *out, options);
-    std::fprintf(stderr, "\n");
+    if (options.progress) std::fprintf(stderr, "\n");
     if (!status.ok()) return fail(name, status.to_string());
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

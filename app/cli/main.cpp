@@ -12,11 +12,14 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"backend", "print the compute backend Ponder would use (CUDA device or CPU, and why)",
          run_backend},
-        {"make-model", "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
+        {"make-model",
+         "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
          run_make_model},
         {"logits", "write the logits of every position of a token file as .npy", run_logits},
         {"generate", "continue a token file's prompt and print the generated ids", run_generate},
         {"bench", "measure load, prefill and decode speed against memory bandwidth", run_bench},
+        {"model-info", "open a model folder, check every tensor, print its shape (--model DIR)",
+         run_model_info},
     };
     return table;
 }

@@ -130,6 +130,9 @@ class TestSafetensors : public QObject {
     void notAnObject() {
         EXPECT_BAD(make_file("[1, 2]", 0), "expected an object");
         EXPECT_BAD(make_file("\"text\"", 0), "expected an object");
+        // A million nested arrays: neither parsing nor freeing may recurse on the stack.
+        EXPECT_BAD(make_file(std::string(1000000, '[') + std::string(1000000, ']'), 0),
+                   "header is JSON array, expected an object");
         EXPECT_BAD(make_file(R"({"t": [1]})", 0), "tensor t: entry is array");
     }
 
