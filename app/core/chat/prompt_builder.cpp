@@ -14,20 +14,28 @@ bool belongs_in_prompt(const Message& message) {
 
 harmony::ReasoningEffort to_harmony(ReasoningEffort effort) {
     switch (effort) {
-        case ReasoningEffort::low: return harmony::ReasoningEffort::low;
-        case ReasoningEffort::medium: return harmony::ReasoningEffort::medium;
-        case ReasoningEffort::high: return harmony::ReasoningEffort::high;
+        case ReasoningEffort::low:
+            return harmony::ReasoningEffort::low;
+        case ReasoningEffort::medium:
+            return harmony::ReasoningEffort::medium;
+        case ReasoningEffort::high:
+            return harmony::ReasoningEffort::high;
     }
     return harmony::ReasoningEffort::medium;
 }
 
 std::optional<harmony::Role> to_harmony(MessageRole role) {
     switch (role) {
-        case MessageRole::system: return harmony::Role::system;
-        case MessageRole::developer: return harmony::Role::developer;
-        case MessageRole::user: return harmony::Role::user;
-        case MessageRole::assistant: return harmony::Role::assistant;
-        case MessageRole::tool: return harmony::Role::tool;
+        case MessageRole::system:
+            return harmony::Role::system;
+        case MessageRole::developer:
+            return harmony::Role::developer;
+        case MessageRole::user:
+            return harmony::Role::user;
+        case MessageRole::assistant:
+            return harmony::Role::assistant;
+        case MessageRole::tool:
+            return harmony::Role::tool;
     }
     return std::nullopt;
 }
@@ -44,7 +52,8 @@ std::optional<std::string> optional_text(const std::string& text) {
 harmony::Conversation build_prompt_conversation(const PromptInputs& inputs) {
     harmony::Conversation conversation;
     harmony::SystemContent system;
-    if (!inputs.identity.model_identity.empty()) system.model_identity = inputs.identity.model_identity;
+    if (!inputs.identity.model_identity.empty())
+        system.model_identity = inputs.identity.model_identity;
     if (!inputs.identity.knowledge_cutoff.empty()) {
         system.knowledge_cutoff = inputs.identity.knowledge_cutoff;
     }

@@ -25,7 +25,7 @@ struct PromptInputs {
     ConversationSettings settings;
     std::vector<Message> path;  // the visible branch, root first
     ModelIdentity identity;
-    std::string current_date;  // "YYYY-MM-DD"; the user's local date
+    std::string current_date;                           // "YYYY-MM-DD"; the user's local date
     std::vector<harmony::FunctionTool> function_tools;  // the enabled tools' definitions
 };
 

@@ -13,27 +13,31 @@ namespace ponder::core {
 Result<std::unique_ptr<EngineTokenSource>> EngineTokenSource::create(const Model& model,
                                                                      std::int64_t context_limit) {
     ContextOptions options;
-    options.max_tokens = std::min<std::int64_t>(context_limit, model.config().max_position_embeddings);
+    options.max_tokens =
+        std::min<std::int64_t>(context_limit, model.config().max_position_embeddings);
     auto context = Context::create(model, options);
     if (!context) return context.status();
     return std::unique_ptr<EngineTokenSource>(new EngineTokenSource(std::move(*context)));
 }
 
-EngineTokenSource::EngineTokenSource(std::unique_ptr<Context> context) : context_(std::move(context)) {}
+EngineTokenSource::EngineTokenSource(std::unique_ptr<Context> context)
+    : context_(std::move(context)) {}
 
 EngineTokenSource::~EngineTokenSource() = default;
 
-std::int64_t EngineTokenSource::context_limit() const { return context_->max_tokens(); }
+std::int64_t EngineTokenSource::context_limit() const {
+    return context_->max_tokens();
+}
 
-Result<GenerationOutcome> EngineTokenSource::generate(std::span<const TokenId> prompt,
-                                                      const GenerationRequest& request,
-                                                      const std::function<bool(TokenId)>& on_token) {
+Result<GenerationOutcome> EngineTokenSource::generate(
+    std::span<const TokenId> prompt, const GenerationRequest& request,
+    const std::function<bool(TokenId)>& on_token) {
     GenerationOutcome outcome;
     outcome.prompt_tokens = static_cast<std::int64_t>(prompt.size());
     if (outcome.prompt_tokens >= context_->max_tokens()) {
-        return Status(StatusCode::context_full,
-                      "the prompt has " + std::to_string(prompt.size()) +
-                          " tokens but the context holds " + std::to_string(context_->max_tokens()));
+        return Status(StatusCode::context_full, "the prompt has " + std::to_string(prompt.size()) +
+                                                    " tokens but the context holds " +
+                                                    std::to_string(context_->max_tokens()));
     }
 
     // How much of the cache the new prompt can keep: the common prefix with what it holds.
@@ -57,8 +61,9 @@ Result<GenerationOutcome> EngineTokenSource::generate(std::span<const TokenId> p
     sampler_options.top_p = request.sampling.top_p;
     sampler_options.top_k = request.sampling.top_k;
     sampler_options.min_p = request.sampling.min_p;
-    sampler_options.seed = request.sampling.seed ? static_cast<std::uint64_t>(*request.sampling.seed)
-                                                 : std::random_device{}();
+    sampler_options.seed = request.sampling.seed
+                               ? static_cast<std::uint64_t>(*request.sampling.seed)
+                               : std::random_device{}();
     auto sampler = Sampler::create(sampler_options);
     if (!sampler) return sampler.status();
 
