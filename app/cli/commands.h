@@ -16,6 +16,7 @@ struct Command {
 };
 
 int run_backend(const Words& args);
+int run_chat(const Words& args);
 int run_make_model(const Words& args);
 int run_logits(const Words& args);
 int run_generate(const Words& args);

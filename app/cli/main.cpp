@@ -12,6 +12,7 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"backend", "print the compute backend Ponder would use (CUDA device or CPU, and why)",
          run_backend},
+        {"chat", "chat with a model; reasoning and answers are stored in the history", run_chat},
         {"make-model",
          "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
          run_make_model},
