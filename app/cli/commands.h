@@ -19,6 +19,8 @@ int run_backend(const Words& args);
 int run_logits(const Words& args);
 int run_generate(const Words& args);
 int run_bench(const Words& args);
+int run_make_model(const Words& args);
+int run_model_info(const Words& args);
 
 // All subcommands, in the order `ponder-cli help` lists them.
 const std::vector<Command>& commands();

@@ -15,6 +15,11 @@ const std::vector<Command>& commands() {
         {"logits", "write the logits of every position of a token file as .npy", run_logits},
         {"generate", "continue a token file's prompt and print the generated ids", run_generate},
         {"bench", "measure load, prefill and decode speed against memory bandwidth", run_bench},
+        {"make-model",
+         "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
+         run_make_model},
+        {"model-info", "open a model folder, check every tensor, print its shape (--model DIR)",
+         run_model_info},
     };
     return table;
 }

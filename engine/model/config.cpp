@@ -303,6 +303,23 @@ Status validate_model_config(const ModelConfig& config, std::string_view source)
     const auto fail = [&](const std::string& message) {
         return Status(StatusCode::bad_model, std::string(source) + ": " + message);
     };
+    // Real-valued parameters first: a bad YaRN factor also spoils the computed
+    // max_position_embeddings, and the factor is the cause worth naming.
+    const std::pair<const char*, double> positives[] = {
+        {"rms_norm_eps", config.rms_norm_eps},
+        {"rope_theta", config.rope_theta},
+        {"rope_scaling.factor", config.rope_scaling.factor},
+        {"rope_scaling.beta_fast", config.rope_scaling.beta_fast},
+        {"rope_scaling.beta_slow", config.rope_scaling.beta_slow},
+        {"swiglu_limit", config.swiglu_limit},
+        {"swiglu_alpha", config.swiglu_alpha},
+    };
+    for (const auto& [name, value] : positives) {
+        if (!(value > 0) || !std::isfinite(value)) {
+            return fail(std::string(name) + " is " + std::to_string(value) +
+                        ", expected a positive finite number");
+        }
+    }
     const std::pair<const char*, std::int64_t> sizes[] = {
         {"vocab_size", config.vocab_size},
         {"hidden_size", config.hidden_size},
@@ -318,9 +335,10 @@ Status validate_model_config(const ModelConfig& config, std::string_view source)
         {"original_max_position_embeddings", config.rope_scaling.original_max_position},
     };
     for (const auto& [name, value] : sizes) {
-        if (value <= 0)
+        if (value <= 0) {
             return fail(std::string(name) + " is " + std::to_string(value) +
                         ", expected a positive number");
+        }
         if (value > max_dimension) {
             return fail(std::string(name) + " is " + std::to_string(value) +
                         ", implausibly large (limit " + std::to_string(max_dimension) + ")");
@@ -347,21 +365,6 @@ Status validate_model_config(const ModelConfig& config, std::string_view source)
     if (static_cast<std::int64_t>(config.layer_is_sliding.size()) != config.num_layers) {
         return fail("layer_types has " + std::to_string(config.layer_is_sliding.size()) +
                     " entries, expected num_hidden_layers = " + std::to_string(config.num_layers));
-    }
-    const std::pair<const char*, double> positives[] = {
-        {"rms_norm_eps", config.rms_norm_eps},
-        {"rope_theta", config.rope_theta},
-        {"rope_scaling.factor", config.rope_scaling.factor},
-        {"rope_scaling.beta_fast", config.rope_scaling.beta_fast},
-        {"rope_scaling.beta_slow", config.rope_scaling.beta_slow},
-        {"swiglu_limit", config.swiglu_limit},
-        {"swiglu_alpha", config.swiglu_alpha},
-    };
-    for (const auto& [name, value] : positives) {
-        if (!(value > 0) || !std::isfinite(value)) {
-            return fail(std::string(name) + " is " + std::to_string(value) +
-                        ", expected a positive finite number");
-        }
     }
     for (std::int32_t id : config.eos_token_ids) {
         if (id < 0 || id >= config.vocab_size) {

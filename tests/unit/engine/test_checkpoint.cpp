@@ -250,6 +250,26 @@ class TestCheckpoint : public QObject {
                  checkpoint.status().message().c_str());
     }
 
+    void misalignedBf16IsReported() {
+        QTemporaryDir tmp;
+        const fs::path model = copy_model(tmp, "base");
+        // One more byte of header padding shifts every tensor to an odd file offset.
+        std::string bytes = read_file(model / "model.safetensors");
+        std::uint64_t length = 0;
+        std::memcpy(&length, bytes.data(), 8);
+        bytes = bytes.substr(0, 8 + length) + " " + bytes.substr(8 + length);
+        ++length;
+        std::memcpy(bytes.data(), &length, 8);
+        write_file(model / "model.safetensors", bytes);
+        auto checkpoint = Checkpoint::open(model);
+        QCOMPARE(checkpoint.status().code(), StatusCode::bad_model);
+        QVERIFY2(contains(checkpoint.status(),
+                          "model.safetensors: tensor model.embed_tokens.weight "
+                          "data starts at byte"),
+                 checkpoint.status().message().c_str());
+        QVERIFY(contains(checkpoint.status(), "not 2-byte aligned for BF16"));
+    }
+
     void indexMustAgreeWithShards() {
         QTemporaryDir tmp;
         const fs::path model = copy_model(tmp, "real-yarn");
