@@ -38,12 +38,12 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::run(std::int64_t n, std::int64_t grain, ChunkFn fn, const void* context) {
-    // About four chunks per thread balances load without much contention on `next_`.
-    const std::int64_t per_thread = (n + size() * 4 - 1) / (size() * 4);
+    // At least four chunks per thread, so the threads finish together.
+    const std::int64_t quarter_share = (n + size() * 4 - 1) / (size() * 4);
     fn_ = fn;
     context_ = context;
     total_ = n;
-    chunk_ = std::max<std::int64_t>(std::max<std::int64_t>(grain, 1), per_thread);
+    chunk_ = std::max<std::int64_t>(1, std::min(grain, quarter_share));
     next_.store(0, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
     const std::uint64_t job = generation_.load(std::memory_order_relaxed) + 1;  // even: open

@@ -29,9 +29,10 @@ class ThreadPool {
 
     int size() const { return static_cast<int>(workers_.size()) + 1; }
 
-    // Calls body(begin, end) on disjoint chunks that cover [0, n), each at least `grain` items
-    // (except the last), from all threads; returns when every chunk is done. Chunks are handed
-    // out dynamically, so a thread slowed by another process does not hold the others back.
+    // Calls body(begin, end) on disjoint chunks that cover [0, n), from all threads; returns when
+    // every chunk is done. Chunks hold `grain` items, fewer when that would leave some thread
+    // without work. They are handed out dynamically, and small, so a thread slowed by another
+    // process delays the job by at most one chunk.
     // Not re-entrant: body must not call parallel_for. One job at a time (callers serialise).
     template <typename Body>
     void parallel_for(std::int64_t n, std::int64_t grain, Body&& body) {
