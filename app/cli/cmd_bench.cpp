@@ -110,8 +110,11 @@ int run_bench(const Words& words) {
     const std::int64_t filled =
         std::max<std::int64_t>(prompt, *depth);  // tokens in the context before decoding
 
+    // Two untimed decode steps first: the first decode touches code paths and pages prefill did
+    // not.
+    const std::int64_t warmup = std::min<std::int64_t>(2, *gen_tokens);
     ContextOptions context_options;
-    context_options.max_tokens = filled + *gen_tokens + 1;
+    context_options.max_tokens = filled + warmup + *gen_tokens;
     auto context = Context::create(**model, context_options);
     if (!context) return fail("bench", context.status().to_string());
     std::mt19937 random(1234);
@@ -138,7 +141,6 @@ int run_bench(const Words& words) {
     }
 
     auto sampler = Sampler::create({.temperature = 0.0});
-    const std::int64_t warmup = std::min<std::int64_t>(2, *gen_tokens);
     double decode_seconds = 0.0;
     for (std::int64_t i = 0; i < warmup + *gen_tokens; ++i) {
         const std::int32_t next[] = {sampler->sample((*context)->logits())};

@@ -1,6 +1,7 @@
 // The portable dot kernels and the run-time choice between them and the AVX2 ones.
 #include "engine/cpu/dot.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -43,6 +44,10 @@ void scalar_mxfp4_rows(const std::uint8_t* blocks, const std::uint8_t* scales, c
     }
 }
 
+void scalar_mxfp4_order_x(const float* x, std::int64_t n, float* out) {
+    std::copy(x, x + n, out);  // natural order
+}
+
 float scalar_f32_dot(const float* a, const float* b, std::int64_t n) {
     float sum = 0.0f;
     for (std::int64_t k = 0; k < n; ++k)
@@ -55,8 +60,8 @@ void scalar_f32_axpy(float alpha, const float* x, float* y, std::int64_t n) {
         y[k] += alpha * x[k];
 }
 
-const DotKernels scalar_kernels = {scalar_bf16_rows, scalar_mxfp4_rows, scalar_f32_dot,
-                                   scalar_f32_axpy};
+const DotKernels scalar_kernels = {scalar_bf16_rows, scalar_mxfp4_rows, scalar_mxfp4_order_x,
+                                   scalar_f32_dot, scalar_f32_axpy};
 
 bool cpu_has_avx2_fma() {
 #if defined(__x86_64__) || defined(__i386__)

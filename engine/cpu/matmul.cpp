@@ -7,8 +7,9 @@ namespace ponder::cpu {
 
 namespace {
 
-// Rows per work item: enough to amortise scheduling, few enough to balance two to 64 threads.
-constexpr std::int64_t row_grain = 16;
+// Rows per work item: enough to amortise handing it out (~100 ns), small enough (a few hundred
+// KiB of weights) that a thread descheduled mid-item delays the product only a little.
+constexpr std::int64_t row_grain = 32;
 
 // Rows kept hot in L1/L2 while every token group of a batch passes over them.
 constexpr std::int64_t row_tile = 16;
@@ -57,11 +58,28 @@ void f32_mxfp4w_matmul(ThreadPool& pool, const DotKernels& dot, const Mxfp4Tenso
     const std::int64_t rows = weight.rows;
     const std::int64_t cols = weight.cols;
     const std::int64_t blocks_per_row = cols / 32;
+
+    // Every job's activations in the kernel's element order, made once for all its rows.
+    thread_local std::vector<float> ordered;
+    std::int64_t total = 0;
+    for (const ExpertJob& job : jobs)
+        total += job.batch * cols;
+    if (ordered.size() < static_cast<size_t>(total)) ordered.resize(static_cast<size_t>(total));
+    std::vector<const float*> job_x(jobs.size());
+    std::int64_t offset = 0;
+    for (size_t j = 0; j < jobs.size(); ++j) {
+        dot.mxfp4_order_x(jobs[j].x, jobs[j].batch * cols, ordered.data() + offset);
+        job_x[j] = ordered.data() + offset;
+        offset += jobs[j].batch * cols;
+    }
+
     pool.parallel_for(
         rows * static_cast<std::int64_t>(jobs.size()), row_grain,
         [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t item = begin; item < end;) {
-                const ExpertJob& job = jobs[static_cast<size_t>(item / rows)];
+                const size_t j = static_cast<size_t>(item / rows);
+                const ExpertJob& job = jobs[j];
+                const float* x = job_x[j];
                 const std::int64_t first = item % rows;
                 const std::int64_t last = std::min(rows, first + (end - item));
                 item += last - first;
@@ -76,7 +94,7 @@ void f32_mxfp4w_matmul(ThreadPool& pool, const DotKernels& dot, const Mxfp4Tenso
                         for (std::int64_t r = tile; r < tile_end; ++r) {
                             const std::int64_t row = row0 + r;
                             dot.mxfp4_rows(weight.blocks + row * blocks_per_row * 16,
-                                           weight.scales + row * blocks_per_row, job.x + b0 * cols,
+                                           weight.scales + row * blocks_per_row, x + b0 * cols,
                                            cols, group, blocks_per_row, partial);
                             const float row_bias = bf16_to_f32(expert_bias[r]);
                             for (int b = 0; b < group; ++b) {

@@ -30,7 +30,7 @@ ThreadPool::~ThreadPool() {
     {
         std::lock_guard lock(sleep_mutex_);
         stopping_.store(true);
-        generation_.fetch_add(1);
+        generation_.fetch_add(1);  // odd -> even: wakes every worker, which then sees stopping_
     }
     wake_.notify_all();
     for (std::thread& worker : workers_)
@@ -38,22 +38,27 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::run(std::int64_t n, std::int64_t grain, ChunkFn fn, const void* context) {
-    // About four chunks per thread balances load without much contention on `next_`.
-    const std::int64_t per_thread = (n + size() * 4 - 1) / (size() * 4);
+    // At least four chunks per thread, so the threads finish together.
+    const std::int64_t quarter_share = (n + size() * 4 - 1) / (size() * 4);
     fn_ = fn;
     context_ = context;
     total_ = n;
-    chunk_ = std::max<std::int64_t>(std::max<std::int64_t>(grain, 1), per_thread);
+    chunk_ = std::max<std::int64_t>(1, std::min(grain, quarter_share));
     next_.store(0, std::memory_order_relaxed);
-    busy_workers_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    const std::uint64_t job = generation_.load(std::memory_order_relaxed) + 1;  // even: open
     {
-        // The lock orders the bump against a worker that is about to sleep.
+        // The lock orders the publication against a worker that is about to sleep.
         std::lock_guard lock(sleep_mutex_);
-        generation_.fetch_add(1, std::memory_order_release);
+        generation_.store(job, std::memory_order_seq_cst);
     }
     wake_.notify_all();
     work_on_current_job();
-    while (busy_workers_.load(std::memory_order_acquire) != 0)
+    while (done_.load(std::memory_order_acquire) < total_)
+        cpu_relax();
+    // Close the job, then wait for workers that joined it to leave before its fields change.
+    generation_.store(job + 1, std::memory_order_seq_cst);
+    while (joined_.load(std::memory_order_seq_cst) != 0)
         cpu_relax();
 }
 
@@ -61,28 +66,37 @@ void ThreadPool::work_on_current_job() {
     for (;;) {
         const std::int64_t begin = next_.fetch_add(chunk_, std::memory_order_relaxed);
         if (begin >= total_) return;
-        fn_(context_, begin, std::min(total_, begin + chunk_));
+        const std::int64_t end = std::min(total_, begin + chunk_);
+        fn_(context_, begin, end);
+        done_.fetch_add(end - begin, std::memory_order_release);
     }
 }
 
 void ThreadPool::worker_loop() {
-    std::uint64_t seen = 0;
+    std::uint64_t seen = 1;
+    const auto open_job = [&](std::uint64_t generation) {
+        return generation % 2 == 0 && generation != seen;
+    };
     for (;;) {
         auto spin_until = std::chrono::steady_clock::now() + spin_time;
         int polls = 0;
-        while (generation_.load(std::memory_order_acquire) == seen) {
+        while (!open_job(generation_.load(std::memory_order_acquire))) {
             cpu_relax();
             if (++polls % 64 == 0 && std::chrono::steady_clock::now() > spin_until) {
                 std::unique_lock lock(sleep_mutex_);
                 wake_.wait(lock,
-                           [&] { return generation_.load(std::memory_order_acquire) != seen; });
+                           [&] { return open_job(generation_.load(std::memory_order_acquire)); });
                 break;
             }
         }
-        seen = generation_.load(std::memory_order_acquire);
         if (stopping_.load()) return;
-        work_on_current_job();
-        busy_workers_.fetch_sub(1, std::memory_order_acq_rel);
+        const std::uint64_t job = generation_.load(std::memory_order_acquire);
+        if (!open_job(job)) continue;
+        joined_.fetch_add(1, std::memory_order_seq_cst);
+        // Still open after announcing: the caller will wait for us before touching the fields.
+        if (generation_.load(std::memory_order_seq_cst) == job) work_on_current_job();
+        joined_.fetch_sub(1, std::memory_order_seq_cst);
+        seen = job;
     }
 }
 
