@@ -16,6 +16,9 @@ struct Command {
 };
 
 int run_backend(const Words& args);
+int run_tokenize(const Words& args);
+int run_detokenize(const Words& args);
+int run_render(const Words& args);
 
 // All subcommands, in the order `ponder-cli help` lists them.
 const std::vector<Command>& commands();

@@ -12,6 +12,10 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"backend", "print the compute backend Ponder would use (CUDA device or CPU, and why)",
          run_backend},
+        {"tokenize", "text (stdin or --text-file) -> token ids; --special, --bench", run_tokenize},
+        {"detokenize", "token ids (stdin or --ids-file) -> the bytes they stand for",
+         run_detokenize},
+        {"render", "the harmony prompt for a conversation JSON file (text or --ids)", run_render},
     };
     return table;
 }

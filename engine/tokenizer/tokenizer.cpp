@@ -27,6 +27,10 @@ Result<Tokenizer> Tokenizer::create(std::vector<std::pair<std::string, TokenId>>
             return Status(StatusCode::bad_model,
                           where + ": token id " + std::to_string(id) + " is outside [0, 2^24)");
         }
+        if (bytes.size() > RankTable::kMaxKeyLength) {
+            return Status(StatusCode::bad_model,
+                          where + ": token " + std::to_string(id) + " is longer than 255 bytes");
+        }
         if (bytes.empty()) {
             return Status(StatusCode::bad_model,
                           where + ": token " + std::to_string(id) + " has no bytes");
