@@ -21,6 +21,10 @@ const std::vector<Command>& commands() {
          run_make_model},
         {"model-info", "open a model folder, check every tensor, print its shape (--model DIR)",
          run_model_info},
+        {"tokenize", "text (stdin or --text-file) -> token ids; --special, --bench", run_tokenize},
+        {"detokenize", "token ids (stdin or --ids-file) -> the bytes they stand for",
+         run_detokenize},
+        {"render", "the harmony prompt for a conversation JSON file (text or --ids)", run_render},
     };
     return table;
 }

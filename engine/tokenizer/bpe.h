@@ -15,29 +15,36 @@ using Rank = std::uint32_t;
 inline constexpr Rank kNoRank = std::numeric_limits<Rank>::max();
 
 // Byte string -> rank, built once at load and read-only afterwards (safe to share between
-// threads). Open addressing over one byte arena: encoding looks up several keys per pre-token,
-// so a lookup must not allocate or chase list nodes.
+// threads). Encoding looks up several keys per pre-token and the table is megabytes, so a lookup
+// is built to touch one cache line: open addressing over 16-byte slots that hold the key's first
+// 8 bytes, its length and its rank; only keys longer than 8 bytes compare the rest in the arena.
 class RankTable {
   public:
+    static constexpr std::size_t kMaxKeyLength = 255;  // o200k's longest token has 128 bytes
+
     void reserve(std::size_t count, std::size_t total_bytes);
-    // Adds `bytes` with `rank`; false (and no change) if `bytes` is already present.
+    // Adds `bytes` (1..kMaxKeyLength bytes) with `rank`; false (and no change) if `bytes` is
+    // already present or has an unsupported length.
     bool insert(std::string_view bytes, Rank rank);
     // The rank of `bytes`, or kNoRank.
     Rank find(std::string_view bytes) const;
-    std::size_t size() const { return entries_.size(); }
+    std::size_t size() const { return count_; }
 
   private:
-    struct Entry {
-        std::uint32_t offset;  // into arena_
-        std::uint32_t length;
-        Rank rank;
+    struct Slot {
+        std::uint64_t head = 0;  // first 8 key bytes, zero-padded
+        Rank rank = kNoRank;
+        std::uint32_t meta = 0;  // (arena offset << 8) | length; 0 = empty slot
     };
-    void grow();
-    std::size_t slot_of(std::string_view bytes, std::uint32_t hash) const;
+    void rehash(std::size_t capacity);
+    std::size_t slot_of(std::string_view bytes, std::uint64_t head) const;
 
-    std::string arena_;  // all keys, back to back
-    std::vector<Entry> entries_;
-    std::vector<std::uint64_t> slots_;  // (hash << 32) | (entry index + 1); 0 = empty
+    std::string arena_;        // keys longer than 8 bytes, back to back
+    std::vector<Slot> slots_;  // power-of-two size, at most half full
+    std::size_t count_ = 0;
+    // Every 2-byte key's rank, indexed by the two bytes (256 KiB, stays in cache): BPE starts by
+    // looking up each adjacent byte pair of a piece, most of which are not tokens.
+    std::vector<Rank> pairs_ = std::vector<Rank>(1 << 16, kNoRank);
 };
 
 // Appends the tokens of `piece` to `out`. Every single byte of `piece` must have a rank (the

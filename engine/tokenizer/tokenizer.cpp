@@ -27,6 +27,10 @@ Result<Tokenizer> Tokenizer::create(std::vector<std::pair<std::string, TokenId>>
             return Status(StatusCode::bad_model,
                           where + ": token id " + std::to_string(id) + " is outside [0, 2^24)");
         }
+        if (bytes.size() > RankTable::kMaxKeyLength) {
+            return Status(StatusCode::bad_model,
+                          where + ": token " + std::to_string(id) + " is longer than 255 bytes");
+        }
         if (bytes.empty()) {
             return Status(StatusCode::bad_model,
                           where + ": token " + std::to_string(id) + " has no bytes");
@@ -50,7 +54,7 @@ Result<Tokenizer> Tokenizer::create(std::vector<std::pair<std::string, TokenId>>
     tokenizer.ranks_.reserve(ranked_bytes.size(), total_bytes);
     for (const auto& [bytes, id] : ranked_bytes) {
         Slot& slot = tokenizer.slots_[static_cast<std::size_t>(id)];
-        if (slot.kind != 0) {
+        if (slot.kind != Kind::unused) {
             return Status(StatusCode::bad_model,
                           where + ": token id " + std::to_string(id) + " appears twice");
         }
@@ -59,7 +63,7 @@ Result<Tokenizer> Tokenizer::create(std::vector<std::pair<std::string, TokenId>>
                                                      std::to_string(id) + " appear under two ids");
         }
         slot = {static_cast<std::uint32_t>(tokenizer.bytes_.size()),
-                static_cast<std::uint32_t>(bytes.size()), 1};
+                static_cast<std::uint32_t>(bytes.size()), Kind::vocabulary};
         tokenizer.bytes_ += bytes;
     }
     // BPE starts from single bytes; a missing one would leave text that cannot be encoded.
@@ -73,8 +77,8 @@ Result<Tokenizer> Tokenizer::create(std::vector<std::pair<std::string, TokenId>>
     }
     for (AddedToken& token : added) {
         Slot& slot = tokenizer.slots_[static_cast<std::size_t>(token.id)];
-        const std::uint8_t kind = token.special ? 3 : 2;
-        if (slot.kind == 1) {
+        const Kind kind = token.special ? Kind::special : Kind::added;
+        if (slot.kind == Kind::vocabulary) {
             // Hugging Face lets an added token reuse a vocabulary entry with the same bytes.
             const std::string_view existing(tokenizer.bytes_.data() + slot.offset, slot.length);
             if (existing != token.text) {
@@ -84,7 +88,7 @@ Result<Tokenizer> Tokenizer::create(std::vector<std::pair<std::string, TokenId>>
                                   ", which the vocabulary uses for other bytes");
             }
             slot.kind = kind;
-        } else if (slot.kind != 0) {
+        } else if (slot.kind != Kind::unused) {
             return Status(StatusCode::bad_model, where + ": token id " + std::to_string(token.id) +
                                                      " is given to two added tokens");
         } else {
@@ -159,7 +163,8 @@ void Tokenizer::encode_splitting_added(std::string_view text, bool include_speci
             if (position + length > text.size()) continue;
             auto it = added_by_text_.find(text.substr(position, length));
             if (it == added_by_text_.end()) continue;
-            if (!include_special && slots_[static_cast<std::size_t>(it->second)].kind == 3)
+            if (!include_special &&
+                slots_[static_cast<std::size_t>(it->second)].kind == Kind::special)
                 continue;
             if (position > segment_start)
                 encode_plain(text.substr(segment_start, position - segment_start));
@@ -181,17 +186,17 @@ std::optional<TokenId> Tokenizer::token_id(std::string_view added_token_text) co
 }
 
 bool Tokenizer::is_added(TokenId id) const {
-    return id >= 0 && id < id_limit() && slots_[static_cast<std::size_t>(id)].kind >= 2;
+    return id >= 0 && id < id_limit() && slots_[static_cast<std::size_t>(id)].kind >= Kind::added;
 }
 
 bool Tokenizer::is_special(TokenId id) const {
-    return id >= 0 && id < id_limit() && slots_[static_cast<std::size_t>(id)].kind == 3;
+    return id >= 0 && id < id_limit() && slots_[static_cast<std::size_t>(id)].kind == Kind::special;
 }
 
 std::optional<std::string_view> Tokenizer::token_bytes(TokenId id) const {
     if (id < 0 || id >= id_limit()) return std::nullopt;
     const Slot& slot = slots_[static_cast<std::size_t>(id)];
-    if (slot.kind == 0) return std::nullopt;
+    if (slot.kind == Kind::unused) return std::nullopt;
     return std::string_view(bytes_.data() + slot.offset, slot.length);
 }
 

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -81,10 +82,11 @@ class Tokenizer {
     const std::string& source() const { return source_; }
 
   private:
+    enum class Kind : std::uint8_t { unused, vocabulary, added, special };  // special: added too
     struct Slot {
         std::uint32_t offset = 0;  // into bytes_
         std::uint32_t length = 0;
-        std::uint8_t kind = 0;  // 0 unused, 1 vocabulary, 2 added, 3 added + special
+        Kind kind = Kind::unused;
     };
     struct StringHash {
         using is_transparent = void;
@@ -93,7 +95,7 @@ class Tokenizer {
         }
     };
 
-    Tokenizer(PreTokenizer pre_tokenizer) : pre_tokenizer_(std::move(pre_tokenizer)) {}
+    explicit Tokenizer(PreTokenizer pre_tokenizer) : pre_tokenizer_(std::move(pre_tokenizer)) {}
     void encode_splitting_added(std::string_view text, bool include_special,
                                 std::vector<TokenId>& out) const;
 
