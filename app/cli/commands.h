@@ -16,6 +16,7 @@ struct Command {
 };
 
 int run_backend(const Words& args);
+int run_history(const Words& args);
 
 // All subcommands, in the order `ponder-cli help` lists them.
 const std::vector<Command>& commands();

@@ -12,6 +12,8 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"backend", "print the compute backend Ponder would use (CUDA device or CPU, and why)",
          run_backend},
+        {"history", "list, show, search, export, import and delete conversations (history help)",
+         run_history},
     };
     return table;
 }

@@ -127,6 +127,20 @@ class TestHistorySearch : public QObject {
                  std::vector<MessageId>{answer_});
     }
 
+    void unspecificWordsAreRankedAmongTheirNewestMatches() {
+        SearchOptions options = query("waffles");
+        options.rank_window = 2;  // 4 messages match; rank only the newest 2
+        auto hits = store_->search(options);
+        QVERIFY(hits.ok());
+        std::vector<MessageId> ids = message_ids(*hits);
+        std::sort(ids.begin(), ids.end());
+        QCOMPARE(ids, (std::vector<MessageId>{answer_, many_}));
+        options.rank_window = 0;  // everything
+        QCOMPARE(message_ids(*store_->search(options)).size(), size_t(4));
+        options.rank_window = -1;
+        QVERIFY(!store_->search(options).ok());
+    }
+
     void toolOutputIsNotIndexed() { QVERIFY(store_->search(query("zebra"))->empty()); }
 
     void pagingWalksTheSameOrder() {
