@@ -25,6 +25,8 @@ const std::vector<Command>& commands() {
         {"detokenize", "token ids (stdin or --ids-file) -> the bytes they stand for",
          run_detokenize},
         {"render", "the harmony prompt for a conversation JSON file (text or --ids)", run_render},
+        {"history", "list, show, search, export, import and delete conversations (history help)",
+         run_history},
     };
     return table;
 }

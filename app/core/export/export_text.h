@@ -43,15 +43,6 @@ bool has_result_message(const ConversationRecord& record, const Message& call_me
 // "approved once · 120 ms" for a tool call.
 std::string tool_call_summary(const ToolCall& call);
 
-// Text split into prose and ``` / ~~~ fenced code blocks (fences removed, `info` is the word
-// after the opening fence). An unclosed fence runs to the end, as in CommonMark.
-struct TextBlock {
-    bool code = false;
-    std::string info;
-    std::string text;
-};
-std::vector<TextBlock> split_fenced_blocks(const std::string& text);
-
 // "analysis" reasoning, "commentary" tool preamble/call, "final" answer.
 bool is_reasoning(const Message& message);
 

@@ -1,5 +1,7 @@
 #include "app/core/export/html_export.h"
 
+#include "app/core/text/markdown_blocks.h"
+
 namespace ponder::core {
 namespace {
 
@@ -39,8 +41,8 @@ footer { margin-top: 2rem; font-size: .8rem; color: var(--muted); }
 
 // Text -> prose blocks and <pre><code> blocks, all escaped.
 void render_text(std::string& out, const std::string& text) {
-    for (const TextBlock& block : split_fenced_blocks(text)) {
-        if (block.code) {
+    for (const MarkdownBlock& block : split_markdown_blocks(text)) {
+        if (block.kind == MarkdownBlock::Kind::code) {
             out += "<pre><code>" + escape_html(block.text) + "</code></pre>\n";
             continue;
         }

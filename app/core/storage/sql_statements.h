@@ -13,6 +13,7 @@ PRAGMA foreign_keys = ON;
 PRAGMA secure_delete = ON;
 PRAGMA synchronous = FULL;
 PRAGMA journal_size_limit = 4194304;
+PRAGMA cache_size = -16384;
 )sql";
 inline constexpr const char* kEnableWal = "PRAGMA journal_mode = WAL";
 inline constexpr const char* kUserVersion = "PRAGMA user_version";
@@ -152,15 +153,22 @@ WHERE finished_at IS NULL
 #undef PONDER_TOOL_CALL_COLUMNS
 
 // --- full-text search ----------------------------------------------------------------------
-// ?1 query, ?2/?3 highlight markers, ?4 ellipsis, ?5 tokens per snippet, ?6 rows wanted.
-// FTS5 consumes "ORDER BY rank" itself, so snippet() runs only for the rows returned.
+// The id of the ?2-th newest matching message (0-based), or no row when fewer match. Walking the
+// index by rowid is cheap; ranking is not (BM25 for every match), so a word found in a quarter
+// of a million messages is ranked only among its newest matches (see SearchOptions).
+inline constexpr const char* kSearchRankBound =
+    "SELECT rowid FROM message_search WHERE message_search MATCH ?1 "
+    "ORDER BY rowid DESC LIMIT 1 OFFSET ?2";
+// ?1 query, ?2/?3 highlight markers, ?4 ellipsis, ?5 tokens per snippet, ?6 rows wanted, ?7 the
+// lowest message id to rank. FTS5 consumes "ORDER BY rank" itself, so snippet() runs only for
+// the rows returned.
 inline constexpr const char* kSearchMessages = R"sql(
 SELECT c.uuid, c.title, m.id, m.role, m.channel,
     snippet(message_search, 0, ?2, ?3, ?4, ?5), message_search.rank
 FROM message_search
 JOIN messages m ON m.id = message_search.rowid
 JOIN conversations c ON c.id = m.conversation_id
-WHERE message_search MATCH ?1 AND c.deleted_at IS NULL
+WHERE message_search MATCH ?1 AND message_search.rowid >= ?7 AND c.deleted_at IS NULL
 ORDER BY message_search.rank LIMIT ?6
 )sql";
 inline constexpr const char* kSearchTitles = R"sql(

@@ -9,8 +9,9 @@
 namespace ponder::core {
 
 Result<std::vector<SearchHit>> HistoryStore::search(const SearchOptions& options) {
-    if (options.limit < 0 || options.offset < 0) {
-        return Status(StatusCode::invalid_argument, "search limit and offset must be >= 0");
+    if (options.limit < 0 || options.offset < 0 || options.rank_window < 0) {
+        return Status(StatusCode::invalid_argument,
+                      "search limit, offset and rank_window must be >= 0");
     }
     if (options.snippet_tokens < 1 || options.snippet_tokens > 64) {
         return Status(StatusCode::invalid_argument, "snippet_tokens must be in [1, 64], got " +
@@ -24,6 +25,15 @@ Result<std::vector<SearchHit>> HistoryStore::search(const SearchOptions& options
     // "how well these words match this text", which is what the order should show.
     const std::int64_t wanted = options.limit + options.offset;
 
+    MessageId lowest = 0;
+    if (options.rank_window > 0) {
+        auto bound = connection_->cached(sql::kSearchRankBound);
+        if (!bound) return bound.status();
+        auto row = (*bound)->bind(1, query).bind(2, options.rank_window - 1).step();
+        if (!row) return row.status();
+        if (*row) lowest = (*bound)->column_int(0);
+    }
+
     auto messages = connection_->cached(sql::kSearchMessages);
     if (!messages) return messages.status();
     (*messages)
@@ -32,7 +42,8 @@ Result<std::vector<SearchHit>> HistoryStore::search(const SearchOptions& options
         .bind(3, options.close_marker)
         .bind(4, options.ellipsis)
         .bind(5, options.snippet_tokens)
-        .bind(6, wanted);
+        .bind(6, wanted)
+        .bind(7, lowest);
     for (;;) {
         auto row = (*messages)->step();
         if (!row) return row.status();
