@@ -14,6 +14,15 @@ Status require_device() {
     return Status::success();
 }
 
+Status device_synchronize() {
+    return Status::from_cuda(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
+}
+
+Status copy_to_host(void* host, const void* device, std::size_t bytes) {
+    return Status::from_cuda(cudaMemcpy(host, device, bytes, cudaMemcpyDeviceToHost),
+                             "cudaMemcpy to host");
+}
+
 DeviceBuffer::~DeviceBuffer() {
     reset();
 }

@@ -15,6 +15,13 @@ namespace ponder::kernels {
 // Ok when the CUDA runtime sees at least one device; otherwise the reason (no driver, no GPU).
 Status require_device();
 
+// Waits for all work on the current device; reports the first asynchronous error (a kernel that
+// faulted). For tests and set-up; the decode loop never calls it.
+Status device_synchronize();
+
+// Synchronous copy from any device pointer (e.g. into a carved workspace) to the host.
+Status copy_to_host(void* host, const void* device, std::size_t bytes);
+
 class DeviceBuffer {
   public:
     DeviceBuffer() = default;

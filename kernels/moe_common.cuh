@@ -17,9 +17,7 @@ __device__ __forceinline__ std::uint32_t f16x2_times_two(std::uint32_t x) {
     return result;
 }
 
-// A fragments of one 32-element block of a 16-row tile, from the lane's word of tile row g
-// (word_g) and of tile row g + 8 (word_g8): k16 step 0 covers the lane's elements
-// {0, 2, 4, 6}, step 1 the elements {1, 3, 5, 7} (mxfp4_layout.h).
+// A fragments of one 32-element block of a 16-row tile (block_a_fragments), doubled.
 struct BlockFragments {
     std::uint32_t step0[4];
     std::uint32_t step1[4];
@@ -27,19 +25,13 @@ struct BlockFragments {
 
 __device__ __forceinline__ BlockFragments decode_block(std::uint32_t word_g,
                                                        std::uint32_t word_g8) {
-    std::uint32_t row_g[4], row_g8[4];
-    e2m1x8_to_f16x2(word_g, row_g);
-    e2m1x8_to_f16x2(word_g8, row_g8);
     BlockFragments f;
-    // a0 = (row g, slots 2t, 2t+1), a1 = (row g+8, same), a2 = (row g, 2t+8, 2t+9), a3 = (row g+8)
-    f.step0[0] = f16x2_times_two(row_g[0]);
-    f.step0[1] = f16x2_times_two(row_g8[0]);
-    f.step0[2] = f16x2_times_two(row_g[1]);
-    f.step0[3] = f16x2_times_two(row_g8[1]);
-    f.step1[0] = f16x2_times_two(row_g[2]);
-    f.step1[1] = f16x2_times_two(row_g8[2]);
-    f.step1[2] = f16x2_times_two(row_g[3]);
-    f.step1[3] = f16x2_times_two(row_g8[3]);
+    block_a_fragments(word_g, word_g8, f.step0, f.step1);
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        f.step0[i] = f16x2_times_two(f.step0[i]);
+        f.step1[i] = f16x2_times_two(f.step1[i]);
+    }
     return f;
 }
 
@@ -79,10 +71,5 @@ __device__ __forceinline__ float swiglu(float gate, float up, float limit, float
     up = fminf(fmaxf(up, -limit), limit);
     return gate / (1.0f + expf(-alpha * gate)) * (up + 1.0f);
 }
-
-// Accumulator scale exponents: weights decode to 2^kDecodedWeightLog2, gate/up activations are
-// prescaled by 2^kGateUpActivationLog2, down activations are not.
-inline constexpr int kGateUpScaleLog2 = -kDecodedWeightLog2 - kGateUpActivationLog2;
-inline constexpr int kDownScaleLog2 = -kDecodedWeightLog2;
 
 }  // namespace ponder::kernels::gpu

@@ -31,6 +31,26 @@ PONDER_HD void e2m1x8_to_f16x2(std::uint32_t x, std::uint32_t out[4]) {
     out[3] = byte_perm(odd, 0u, 0x3424u);
 }
 
+// The A fragments (mma m16n8k16, mma.cuh) of one 32-element block of a 16-row tile, from the
+// lane's word of tile row g (word_g) and of tile row g + 8 (word_g8), before the kernels double
+// them: k16 step 0 takes the lane's elements {0, 2 | 4, 6}, step 1 the elements {1, 3 | 5, 7}.
+// Register order a0..a3 = (row g, k 2t..), (row g + 8, k 2t..), (row g, k 2t + 8..), (row g + 8,
+// ..).
+PONDER_HD void block_a_fragments(std::uint32_t word_g, std::uint32_t word_g8,
+                                 std::uint32_t step0[4], std::uint32_t step1[4]) {
+    std::uint32_t row_g[4], row_g8[4];
+    e2m1x8_to_f16x2(word_g, row_g);
+    e2m1x8_to_f16x2(word_g8, row_g8);
+    step0[0] = row_g[0];
+    step0[1] = row_g8[0];
+    step0[2] = row_g[1];
+    step0[3] = row_g8[1];
+    step1[0] = row_g[2];
+    step1[1] = row_g8[2];
+    step1[2] = row_g[3];
+    step1[3] = row_g8[3];
+}
+
 // "MMA order" of activations: within every group of 8 consecutive elements, position j holds
 // element kMmaOrder[j]. A lane's 16-byte load of one group is then exactly its two B fragments
 // for the two k16 steps of a 32-element block, matching e2m1x8_to_f16x2's pairing.
@@ -53,6 +73,9 @@ PONDER_HD float e8m0_scale(std::uint32_t s, int extra_log2) {
 // that a bf16 activation cannot overflow fp16). The accumulator scale restores both.
 inline constexpr int kDecodedWeightLog2 = -13;
 inline constexpr int kGateUpActivationLog2 = -2;
+// extra_log2 for e8m0_scale() on the accumulators of MLP1 (gate/up) and MLP2 (down).
+inline constexpr int kGateUpScaleLog2 = -kDecodedWeightLog2 - kGateUpActivationLog2;
+inline constexpr int kDownScaleLog2 = -kDecodedWeightLog2;
 
 // --- MMA tile layout ----------------------------------------------------------------------
 // Per expert, a [rows, cols] MXFP4 matrix is cut into tiles of 16 rows and pairs of blocks

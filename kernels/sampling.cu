@@ -219,7 +219,7 @@ __global__ void __launch_bounds__(kBins) f32_sample_select(SampleArgs a) {
         above += total[bin];
     }
     if (chosen < 0) {  // rounding left the target unreached: keep everything down to the last bin
-        chosen = lowest;
+        chosen = lowest < 0 ? 0 : lowest;
         above = above_lowest;
     }
     ws.prefix = (ws.prefix << 8) | static_cast<std::uint32_t>(chosen);
