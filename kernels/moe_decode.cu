@@ -16,7 +16,7 @@ namespace {
 constexpr int kWarps = 8;
 constexpr int kKHalves = 2;
 constexpr int kGateUpTilesPerBlock = kWarps / kKHalves;  // 4 tiles = 32 outputs j
-constexpr int kPrefetch = 2;                             // tile-pairs in flight per lane
+constexpr int kPrefetch = 4;                             // tile-pairs in flight per lane
 
 __device__ __forceinline__ int clamp_expert(int e, int num_experts) {
     return min(max(e, 0), num_experts - 1);  // memory safety only: the router emits valid ids

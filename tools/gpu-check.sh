@@ -3,7 +3,7 @@
 # ponder-cli and gpu tests with CUDA for the GPU present (no Qt needed), runs the gpu tests, the
 # per-kernel benchmark and the CUDA model benchmark, and prints one short table. Where the app's
 # libraries (SQLite, nlohmann/json, PCRE2) are missing it builds the kernels and their gpu tests
-# alone (tools/gpu-kernels). Logs go to $PONDER_GPU_LOG (default gpu-check.log, or
+# alone (tools/gpu-kernels; also with PONDER_GPU_KERNELS_ONLY=1). Logs go to $PONDER_GPU_LOG (default gpu-check.log, or
 # $OUT/gpu-check.log when $OUT is set); every gpu test's full output to <log>-tests.log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,12 +24,14 @@ arch=${PONDER_CUDA_ARCH:-${cap:-90}}
 cuda_flags=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$arch"
             -DCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc)
 say "== configure (sm_$arch, no Qt)"
-if cfg=$(cmake -S . -B build-gpu "${cuda_flags[@]}" -DPONDER_GUI=OFF -DPONDER_CUDA=ON 2>&1); then
+# PONDER_GPU_KERNELS_ONLY=1 skips the app and builds only the kernels and their tests (faster).
+if [ "${PONDER_GPU_KERNELS_ONLY:-0}" != 1 ] &&
+   cfg=$(cmake -S . -B build-gpu "${cuda_flags[@]}" -DPONDER_GUI=OFF -DPONDER_CUDA=ON 2>&1); then
     build=build-gpu
     full=1
 else
-    say "$cfg" | grep -iE "error|could not|not found" | head -5
-    say "== the full project cannot be configured here: building the kernels alone (tools/gpu-kernels)"
+    [ -n "${cfg:-}" ] && say "$cfg" | grep -iE "error|could not|not found" | head -5
+    say "== building the kernels alone (tools/gpu-kernels)"
     cmake -S tools/gpu-kernels -B build-gpu-kernels "${cuda_flags[@]}" >/dev/null \
         || { say "configure FAILED"; exit 1; }
     build=build-gpu-kernels

@@ -83,6 +83,12 @@ void argument_checks(Checker& check) {
     const Status status = f32_bf16w_rmsnorm_residual(args, nullptr);
     check.expect(status.code() == StatusCode::invalid_argument,
                  std::string("null arguments are refused: ") + status.message());
+    check.expect(check_gpt_oss_shapes(64, 64, 8, 32, 4, 2880, 2880).ok() &&
+                     check_gpt_oss_shapes(64, 64, 8, 128, 4, 2880, 2880).ok(),
+                 "gpt-oss-20b and -120b shapes are accepted");
+    const Status wrong = check_gpt_oss_shapes(64, 16, 4, 8, 4, 64, 96);  // the tiny fixture model
+    check.expect(wrong.code() == StatusCode::unsupported,
+                 std::string("a GQA-4 model is refused: ") + wrong.message());
 }
 
 }  // namespace
