@@ -1,7 +1,7 @@
 // The MXFP4 tensor-core data path of the MoE kernels, checked on the CPU with the same
 // host/device functions the kernels run (kernels/mxfp4_layout.h): the E2M1 -> fp16 bit trick,
-// the MMA tile layout, and an emulation of mma.sync m16n8k16 (fragment layouts from the PTX ISA,
-// rebuilt here independently) whose block-scaled result must equal plain dot products.
+// the MMA tile layout, and the emulation of mma.sync m16n8k16 (kernels/reference/mma_emulation.h,
+// fragment layouts from the PTX ISA) whose block-scaled result must equal plain dot products.
 #include <QtTest>
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/mxfp4_layout.h"
+#include "kernels/reference/mma_emulation.h"
 #include "kernels/reference/numeric.h"
 #include "kernels/reference/reference.h"
 
@@ -25,38 +26,6 @@ float half_lo(std::uint32_t word) {
 }
 float half_hi(std::uint32_t word) {
     return f16_to_f32(static_cast<std::uint16_t>(word >> 16));
-}
-
-// d = A (16x16) * B (16x8) + c for one warp, every operand given as the 32 lanes' fragments
-// (PTX ISA "Matrix Fragments for mma.m16n8k16 with floating point type"; g = lane/4, t = lane%4).
-void emulate_mma_f16(const std::uint32_t a[32][4], const std::uint32_t b[32][2], double c[32][4]) {
-    double A[16][16], B[16][8];
-    for (int lane = 0; lane < 32; ++lane) {
-        const int g = lane / 4, t = lane % 4;
-        A[g][2 * t] = half_lo(a[lane][0]);
-        A[g][2 * t + 1] = half_hi(a[lane][0]);
-        A[g + 8][2 * t] = half_lo(a[lane][1]);
-        A[g + 8][2 * t + 1] = half_hi(a[lane][1]);
-        A[g][2 * t + 8] = half_lo(a[lane][2]);
-        A[g][2 * t + 9] = half_hi(a[lane][2]);
-        A[g + 8][2 * t + 8] = half_lo(a[lane][3]);
-        A[g + 8][2 * t + 9] = half_hi(a[lane][3]);
-        B[2 * t][g] = half_lo(b[lane][0]);
-        B[2 * t + 1][g] = half_hi(b[lane][0]);
-        B[2 * t + 8][g] = half_lo(b[lane][1]);
-        B[2 * t + 9][g] = half_hi(b[lane][1]);
-    }
-    for (int lane = 0; lane < 32; ++lane) {
-        const int g = lane / 4, t = lane % 4;
-        const int rows[4] = {g, g, g + 8, g + 8};
-        const int cols[4] = {2 * t, 2 * t + 1, 2 * t, 2 * t + 1};
-        for (int i = 0; i < 4; ++i) {
-            double sum = 0.0;
-            for (int k = 0; k < 16; ++k)
-                sum += A[rows[i]][k] * B[k][cols[i]];
-            c[lane][i] += sum;
-        }
-    }
 }
 
 // The kernels double each decoded fp16 weight (f16x2_times_two); exact, so emulate in f32.
@@ -218,8 +187,8 @@ class TestMxfp4MmaLayout : public QObject {
                         b1[lane][0] = group[2];
                         b1[lane][1] = group[3];
                     }
-                    emulate_mma_f16(a0, b0, c);
-                    emulate_mma_f16(a1, b1, c);
+                    ref::mma_m16n8k16(a0, b0, c, false);
+                    ref::mma_m16n8k16(a1, b1, c, false);
                     for (int lane = 0; lane < 32; ++lane) {
                         std::uint32_t s;
                         std::memcpy(&s, &tiled_scales[index * 32 + (lane / 4) * 4], 4);
