@@ -166,6 +166,19 @@ Status ChatSession::Turn::prepare(const TurnRequest& request) {
     path_ = path_ids(parent);
     path_.push_back(*stored);
 
+    TurnEvent started;
+    started.kind = TurnEvent::Kind::message_started;
+    started.message_id = stored->id;
+    started.parent_id = parent.value_or(0);
+    started.role = "user";
+    started.text = stored->text;
+    emit(started);
+    TurnEvent finished;
+    finished.kind = TurnEvent::Kind::message_finished;
+    finished.message_id = stored->id;
+    finished.state = "complete";
+    emit(finished);
+
     if (conversation_.title.empty() && request.kind == TurnRequest::Kind::send) {
         if (Status status =
                 s_.store_.rename_conversation(conversation_.id, title_from_message(stored->text));
@@ -249,6 +262,7 @@ void ChatSession::Turn::open_message(const harmony::Message& header) {
     TurnEvent event;
     event.kind = TurnEvent::Kind::message_started;
     event.message_id = stream_->id();
+    event.parent_id = message.parent.value_or(0);
     event.role = header.name ? *header.name : std::string(harmony::role_name(header.role));
     event.channel = message.channel;
     event.recipient = message.recipient;
@@ -464,6 +478,7 @@ Status ChatSession::Turn::answer_tool_call() {
     TurnEvent answered;
     answered.kind = TurnEvent::Kind::tool_result;
     answered.message_id = stored->id;
+    answered.parent_id = call.id;
     answered.recipient = call.recipient;
     answered.text = shown;
     answered.state = failed ? "error" : "complete";

@@ -10,7 +10,8 @@ namespace ponder::core {
 
 struct TurnEvent {
     enum class Kind {
-        message_started,   // a new harmony message: role, channel, recipient, content_type set
+        message_started,   // a new message: role, channel, recipient, content_type set; for the
+                           // user's own message (role "user") text holds all of it
         text_delta,        // UTF-8 text appended to the current message (never half a character)
         message_finished,  // the current message ended: state says how
         tool_call,         // the model called a tool: text = arguments, recipient = tool
@@ -21,6 +22,7 @@ struct TurnEvent {
 
     Kind kind = Kind::text_delta;
     std::int64_t message_id = 0;  // the stored message this event belongs to (0 = none)
+    std::int64_t parent_id = 0;   // message_started, tool_result: the message it follows (0 = a root)
     std::string role;             // message_started: "assistant", "functions.calculator", ...
     std::string channel;          // message_started: "analysis" | "commentary" | "final" | ""
     std::string recipient;        // message_started / tool_*: e.g. "functions.calculator"

@@ -100,8 +100,11 @@ class TestChatSession : public QObject {
             if (e.kind == TurnEvent::Kind::text_delta && e.message_id == path[2].id)
                 final_text += e.text;
         }
-        QCOMPARE(started, 2);
-        QCOMPARE(finished, 2);
+        QCOMPARE(started, 3);  // the user's message, the reasoning, the answer
+        QCOMPARE(finished, 3);
+        QCOMPARE(events.front().kind, TurnEvent::Kind::message_started);
+        QCOMPARE(events.front().role, std::string("user"));
+        QCOMPARE(events.front().text, std::string("What is 23 + 19?"));
         QCOMPARE(final_text, std::string("23 + 19 = 42"));
         QCOMPARE(events.back().kind, TurnEvent::Kind::turn_finished);
         QCOMPARE(events.back().state, std::string("complete"));
