@@ -57,8 +57,6 @@ Item {
                 required property var modelData
                 Layout.fillWidth: true
                 call: modelData
-                onApprove: (callId, always) => root.chat.approveToolCall(callId, always)
-                onDeny: callId => root.chat.denyToolCall(callId)
             }
         }
 

@@ -3,14 +3,11 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 // One tool call inside an answer: which tool, its arguments, its status and its result
-// (collapsible). While approval is pending the card asks inline.
+// (collapsible).
 Frame {
     id: root
 
     required property var call   // {id, tool, arguments, status, result, error, durationMs}
-    signal approve(string callId, bool always)
-    signal deny(string callId)
-
     property bool resultOpen: false
     padding: 8
     Accessible.role: Accessible.Grouping
@@ -46,13 +43,6 @@ Frame {
             font.family: Style.monospaceFamily
             wrapMode: TextEdit.WrapAnywhere
             color: palette.text
-        }
-        RowLayout {
-            visible: root.call.status === "pending"
-            Label { text: qsTr("Run this tool?") }
-            Button { text: qsTr("Allow once"); onClicked: root.approve(root.call.id, false) }
-            Button { text: qsTr("Always allow here"); onClicked: root.approve(root.call.id, true) }
-            Button { text: qsTr("Deny"); onClicked: root.deny(root.call.id) }
         }
         ItemDelegate {
             visible: root.call.result.length > 0 || root.call.error.length > 0

@@ -1,5 +1,7 @@
 #include "app/gui/app_settings.h"
 
+#include <QGuiApplication>
+#include <QPalette>
 #include <algorithm>
 
 namespace ponder::gui {
@@ -107,6 +109,11 @@ void AppSettings::setContextLength(int tokens) {
     if (tokens == contextLength()) return;
     settings_.setValue("model/contextLength", tokens);
     emit contextLengthChanged();
+}
+
+bool AppSettings::systemDark() const {
+    if (qobject_cast<QGuiApplication*>(QCoreApplication::instance()) == nullptr) return false;
+    return QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
 }
 
 }  // namespace ponder::gui

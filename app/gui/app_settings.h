@@ -35,6 +35,8 @@ class AppSettings : public QObject {
     // Context window to allocate, in tokens (the model's maximum caps it).
     Q_PROPERTY(
         int contextLength READ contextLength WRITE setContextLength NOTIFY contextLengthChanged)
+    // Whether the desktop palette is dark (for theme "system"; Qt 6.4 has no colour-scheme API).
+    Q_PROPERTY(bool systemDark READ systemDark CONSTANT)
 
   public:
     // `organization`/`application` select the QSettings file; tests pass a scratch name.
@@ -57,6 +59,7 @@ class AppSettings : public QObject {
     void setDatabasePath(const QString& path);
     int contextLength() const;
     void setContextLength(int tokens);
+    bool systemDark() const;
 
   signals:
     void themeChanged();

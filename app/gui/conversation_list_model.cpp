@@ -23,7 +23,8 @@ QString shortTime(qint64 ms) {
     const QDateTime when = QDateTime::fromMSecsSinceEpoch(ms);
     const QDate today = QDate::currentDate();
     if (when.date() == today) return QLocale().toString(when.time(), QLocale::ShortFormat);
-    if (when.date().year() == today.year()) return QLocale().toString(when.date(), QStringLiteral("d MMM"));
+    if (when.date().year() == today.year())
+        return QLocale().toString(when.date(), QStringLiteral("d MMM"));
     return QLocale().toString(when.date(), QLocale::ShortFormat);
 }
 
@@ -38,7 +39,10 @@ QString ConversationListModel::refresh(core::HistoryStore& store, const QString&
             error = QString::fromStdString(list.status().message());
         } else {
             for (const core::Conversation& c : *list) {
-                rows.push_back({QString::fromStdString(c.id), QString::fromStdString(c.title), c.pinned, {},
+                rows.push_back({QString::fromStdString(c.id),
+                                QString::fromStdString(c.title),
+                                c.pinned,
+                                {},
                                 c.updated_at});
             }
         }
@@ -58,7 +62,8 @@ QString ConversationListModel::refresh(core::HistoryStore& store, const QString&
                 auto conversation = store.conversation(hit.conversation_id);
                 rows.push_back({QString::fromStdString(hit.conversation_id),
                                 QString::fromStdString(hit.conversation_title),
-                                conversation ? conversation->pinned : false, snippetMarkup(hit.snippet),
+                                conversation ? conversation->pinned : false,
+                                snippetMarkup(hit.snippet),
                                 conversation ? conversation->updated_at : 0});
             }
         }
@@ -77,12 +82,18 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
     const Row* r = row(index.row());
     if (r == nullptr) return {};
     switch (role) {
-        case IdRole: return r->id;
-        case TitleRole: return r->title;
-        case PinnedRole: return r->pinned;
-        case SnippetRole: return r->snippet;
-        case UpdatedTextRole: return r->updatedAt > 0 ? shortTime(r->updatedAt) : QString();
-        default: return {};
+        case IdRole:
+            return r->id;
+        case TitleRole:
+            return r->title;
+        case PinnedRole:
+            return r->pinned;
+        case SnippetRole:
+            return r->snippet;
+        case UpdatedTextRole:
+            return r->updatedAt > 0 ? shortTime(r->updatedAt) : QString();
+        default:
+            return {};
     }
 }
 

@@ -3,8 +3,8 @@
 // connection; refreshed by the controller after every change.
 #pragma once
 
-#include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
+#include <QAbstractListModel>
 #include <vector>
 
 #include "app/core/storage/history_store.h"
@@ -16,7 +16,7 @@ class ConversationListModel : public QAbstractListModel {
     QML_ELEMENT
     QML_UNCREATABLE("Provided by ChatController")
 
-public:
+  public:
     enum Role { IdRole = Qt::UserRole + 1, TitleRole, PinnedRole, SnippetRole, UpdatedTextRole };
 
     explicit ConversationListModel(QObject* parent = nullptr) : QAbstractListModel(parent) {}
@@ -25,8 +25,8 @@ public:
         QString id;
         QString title;
         bool pinned = false;
-        QString snippet;      // rich text (escaped, matches in <b>) while searching
-        qint64 updatedAt = 0; // ms since the epoch
+        QString snippet;       // rich text (escaped, matches in <b>) while searching
+        qint64 updatedAt = 0;  // ms since the epoch
     };
 
     // Replaces the rows: all conversations, or the hits of `search` when it is not empty.
@@ -40,7 +40,7 @@ public:
     int indexOf(const QString& id) const;
     const Row* row(int index) const;
 
-private:
+  private:
     std::vector<Row> rows_;
 };
 
