@@ -18,10 +18,13 @@ Result<std::unique_ptr<Context>> Context::create(const Model& model,
     session_options.max_batch = options.max_batch > 0 ? options.max_batch : 128;
     auto session = model.backend().new_session(session_options);
     if (!session) return session.status();
-    const std::int64_t limit =
+    // The session may hold fewer positions than asked (a GPU session defaults to the context
+    // the model was loaded for): the context's limit is the smaller one.
+    const std::int64_t asked =
         options.max_tokens > 0
             ? std::min(options.max_tokens, model.config().max_position_embeddings)
             : model.config().max_position_embeddings;
+    const std::int64_t limit = std::min(asked, (*session)->max_length());
     return std::unique_ptr<Context>(new Context(model, std::move(*session), limit));
 }
 

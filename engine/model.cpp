@@ -1,5 +1,6 @@
 #include "engine/model.h"
 
+#include "engine/backend/cuda_backend.h"
 #include "engine/cpu/cpu_backend.h"
 #include "engine/model/checkpoint.h"
 
@@ -35,6 +36,13 @@ LayerBytes layer_bytes(const ModelConfig& c) {
     return {shared, per_expert};
 }
 
+std::uint64_t total_weight_bytes(const ModelConfig& config) {
+    const LayerBytes layer = layer_bytes(config);
+    return 2 * bf16_bytes(config.vocab_size * config.hidden_size) + bf16_bytes(config.hidden_size) +
+           static_cast<std::uint64_t>(config.num_layers) *
+               (layer.shared + layer.per_expert * static_cast<std::uint64_t>(config.num_experts));
+}
+
 }  // namespace
 
 Model::~Model() = default;
@@ -64,23 +72,70 @@ Result<std::unique_ptr<Model>> Model::from_weights(const ModelConfig& config,
     model->storage_ = std::move(storage);
     model->config_ = config;
     model->weights_ = weights;
-    const LayerBytes layer = layer_bytes(config);
-    model->weight_bytes_ =
-        2 * bf16_bytes(config.vocab_size * config.hidden_size) + bf16_bytes(config.hidden_size) +
-        static_cast<std::uint64_t>(config.num_layers) *
-            (layer.shared + layer.per_expert * static_cast<std::uint64_t>(config.num_experts));
+    model->weight_bytes_ = total_weight_bytes(config);
     if (Status status = model->start_backend(options); !status.ok()) return status;
     return model;
 }
 
+Result<std::unique_ptr<Model>> Model::random_on_gpu(const ModelConfig& config, std::uint64_t seed,
+                                                    const ModelOptions& options) {
+    if (Status status = validate_model_config(config, "model config"); !status.ok()) return status;
+    if (options.backend == BackendPreference::cpu) {
+        return Status(StatusCode::unsupported, "random weights on the GPU need the CUDA backend");
+    }
+    std::unique_ptr<Model> model(new Model());
+    model->config_ = config;
+    model->weight_bytes_ = total_weight_bytes(config);
+    const BackendInfo probed = select_backend(BackendPreference::cuda);
+    if (probed.kind != BackendKind::cuda) {
+        return Status(StatusCode::unsupported, "no CUDA backend: " + probed.cpu_fallback_reason);
+    }
+    if (Status status = model->start_cuda(options, probed, true, seed); !status.ok()) return status;
+    return model;
+}
+
+Status Model::start_cuda(const ModelOptions& options, const BackendInfo& probed,
+                         bool random_weights, std::uint64_t seed) {
+    CudaBackendOptions cuda;
+    cuda.context_tokens = options.gpu_context_tokens > 0 ? options.gpu_context_tokens : 32768;
+    cuda.prefill_chunk = options.gpu_prefill_chunk;
+    cuda.random_weights = random_weights;
+    cuda.seed = seed;
+    if (options.progress) {
+        const auto& progress = options.progress;
+        cuda.progress = [&progress](double fraction) {
+            return progress(fraction, "copying weights to the GPU");
+        };
+    }
+    auto backend = CudaBackend::create(config_, random_weights ? nullptr : &weights_, cuda);
+    if (!backend) return backend.status();
+    backend_ = std::move(*backend);
+    backend_info_ = probed;
+    threads_ = 1;
+    return Status::success();
+}
+
 Status Model::start_backend(const ModelOptions& options) {
-    if (options.backend == BackendPreference::cuda) {
-        return Status(StatusCode::unsupported, "CUDA backend not available in this build");
+    std::string fallback_reason;
+    if (options.backend != BackendPreference::cpu) {
+        const BackendInfo probed = select_backend(options.backend);
+        Status status =
+            probed.kind == BackendKind::cuda
+                ? start_cuda(options, probed, false, 0)
+                : Status(StatusCode::unsupported, "no CUDA backend: " + probed.cpu_fallback_reason);
+        if (status.ok()) return status;
+        // Asked for CUDA: say why not. Automatic: run on the CPU and keep the reason.
+        if (options.backend == BackendPreference::cuda || status.code() == StatusCode::cancelled) {
+            return status;
+        }
+        fallback_reason = status.message();
     }
     auto backend = cpu::CpuBackend::create(config_, weights_, options.threads);
     if (!backend) return backend.status();
     threads_ = (*backend)->transformer().threads();
     backend_ = std::move(*backend);
+    backend_info_ = BackendInfo{};
+    backend_info_.cpu_fallback_reason = fallback_reason;
     return Status::success();
 }
 

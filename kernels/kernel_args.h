@@ -246,4 +246,16 @@ struct SampleArgs {
     void* workspace = nullptr;             // sample_workspace_bytes() bytes
 };
 
+// --- random fill (random_fill.cu) --------------------------------------------------------------
+
+struct RandomFillArgs {
+    void* out = nullptr;  // bf16_bits [count] or std::uint8_t [count]
+    std::size_t count = 0;
+    std::uint64_t seed = 0;
+    float mean = 0.0f;  // bf16: the distribution's mean and standard deviation
+    float stddev = 1.0f;
+    int lo = 0;  // u8: inclusive range
+    int hi = 255;
+};
+
 }  // namespace ponder::kernels

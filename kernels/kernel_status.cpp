@@ -39,6 +39,10 @@ const char* status_code_name(StatusCode code) {
             return "out of memory";
         case StatusCode::cuda_error:
             return "CUDA error";
+        case StatusCode::cancelled:
+            return "cancelled";
+        case StatusCode::context_full:
+            return "context full";
     }
     return "unknown";
 }

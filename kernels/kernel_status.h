@@ -11,6 +11,8 @@ enum class StatusCode {
     unsupported,       // valid in general, but not for this build or device
     out_of_memory,     // cudaMalloc failed
     cuda_error,        // any other CUDA or cuBLAS error (cuda_error() holds the number)
+    cancelled,         // the module's caller asked to stop (between layers or decode steps)
+    context_full,      // a module session has no room for more positions
 };
 
 class [[nodiscard]] Status {

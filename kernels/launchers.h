@@ -77,4 +77,11 @@ std::size_t sample_workspace_bytes(int vocab);
 Status f32_sample_argmax(const SampleArgs& args, StreamHandle stream);
 Status f32_sample_top_p(const SampleArgs& args, StreamHandle stream);
 
+// --- random_fill.cu --- (benchmarks: random weights and KV caches made on the device)
+// out[i] = mean + stddev * u_i, u_i uniform with unit variance ([-sqrt 3, sqrt 3]) from a
+// counter-based hash of (seed, i): reproducible, independent of the launch geometry.
+Status bf16_fill_random(const RandomFillArgs& args, StreamHandle stream);
+// out[i] uniform in [lo, hi] (bytes: MXFP4 nibbles with lo 0, hi 255; E8M0 scales around a base).
+Status u8_fill_random(const RandomFillArgs& args, StreamHandle stream);
+
 }  // namespace ponder::kernels

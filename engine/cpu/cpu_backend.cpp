@@ -55,6 +55,10 @@ class CpuSession final : public Session {
                                                                 ")");
             }
         }
+        if (request.sample != nullptr) {
+            return Status(StatusCode::unsupported,
+                          "the CPU backend samples on the host (use Sampler)");
+        }
         if (request.logits != LogitsWanted::none && request.logits_out == nullptr) {
             return Status(StatusCode::invalid_argument,
                           "forward: logits wanted but no buffer given");
@@ -120,6 +124,8 @@ class CpuSession final : public Session {
         length_ = restart;
         return length_;
     }
+
+    std::int64_t max_length() const override { return max_tokens_; }
 
     std::int64_t cache_bytes() const override {
         std::int64_t total = 0;

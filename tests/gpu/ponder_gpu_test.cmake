@@ -11,5 +11,9 @@ function(ponder_gpu_test name)
     set_tests_properties(${name} PROPERTIES LABELS gpu SKIP_RETURN_CODE 77 TIMEOUT 600)
     if(TARGET ponder_cuda)
         add_dependencies(${name} ponder_cuda)
+        # The test binaries live below the build root, where the engine's loader does not look:
+        # point it at this build's module.
+        set_tests_properties(${name} PROPERTIES
+            ENVIRONMENT "PONDER_CUDA_MODULE=$<TARGET_FILE:ponder_cuda>")
     endif()
 endfunction()
