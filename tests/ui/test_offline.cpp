@@ -1,7 +1,8 @@
 // "Offline and private" as a test (README, Privacy): a whole session of the real binaries
 //   1. opens no AF_INET / AF_INET6 socket (traced with strace -f), and
 //   2. succeeds inside a network namespace that has no interfaces at all (unshare -n).
-// The session is a shell script of real commands; it grows as the app grows.
+// The session is a shell script of real commands: start, make and load a model, chat from the
+// CLI and through the window, export, quit.
 #include <QtTest>
 
 namespace {
@@ -16,13 +17,30 @@ QString writeSessionScript(const QTemporaryDir& dir) {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly)) return {};
     QTextStream out(&file);
+    const QString db = dir.filePath("history.sqlite3");
+    const QString model = dir.filePath("tiny-model");
     out << "set -e\n"
         << "export XDG_DATA_HOME='" << dir.filePath("data") << "'\n"
+        << "export XDG_CONFIG_HOME='" << dir.filePath("config") << "'\n"
         << "export QT_QPA_PLATFORM=offscreen\n"
+        << "mkdir -p \"$XDG_CONFIG_HOME/Ponder\"\n"
+        // A small context bounds how long the random model talks.
+        << "printf '[model]\\ncontextLength=600\\n' > \"$XDG_CONFIG_HOME/Ponder/Ponder.conf\"\n"
         << "'" << binary("ponder-cli") << "' --version\n"
         << "'" << binary("ponder-cli") << "' backend\n"
-        << "'" << binary("ponder") << "' --screenshot '" << dir.filePath("window.png") << "'\n"
-        << "test -s '" << dir.filePath("window.png") << "'\n";
+        << "'" << binary("ponder-cli") << "' make-model --preset tiny --out '" << model
+        << "' --seed 5\n"
+        << "'" << binary("ponder-cli") << "' chat --model '" << model << "' --db '" << db
+        << "' --new --prompt 'What is 23 + 19?' --max-tokens 24 --seed 1\n"
+        << "'" << binary("ponder") << "' --db '" << db << "' --model '" << model
+        << "' --send 'And 2 + 2?' --screenshot '" << dir.filePath("window.png") << "'\n"
+        << "'" << binary("ponder-cli") << "' history export --all --format html --db '" << db
+        << "' --out '" << dir.filePath("all.html") << "'\n"
+        << "'" << binary("ponder-cli") << "' history export --all --format json --db '" << db
+        << "' --out '" << dir.filePath("all.json") << "'\n"
+        << "test -s '" << dir.filePath("window.png") << "'\n"
+        << "test -s '" << dir.filePath("all.html") << "'\n"
+        << "grep -q 'And 2 + 2?' '" << dir.filePath("all.json") << "'\n";
     return path;
 }
 
@@ -46,7 +64,7 @@ class TestOffline : public QObject {
         const QString trace = dir.filePath("trace.log");
         QProcess session;
         session.start("strace", {"-f", "-e", "trace=network", "-o", trace, "bash", script});
-        QVERIFY(session.waitForFinished(120000));
+        QVERIFY(session.waitForFinished(400000));
         QVERIFY2(session.exitCode() == 0, session.readAllStandardError().constData());
 
         QFile log(trace);
@@ -69,7 +87,7 @@ class TestOffline : public QObject {
         const QString script = writeSessionScript(dir);
         QProcess session;
         session.start("unshare", {"-n", "bash", script});
-        QVERIFY(session.waitForFinished(120000));
+        QVERIFY(session.waitForFinished(400000));
         QVERIFY2(session.exitCode() == 0, session.readAllStandardError().constData());
         QVERIFY(QFileInfo(dir.filePath("window.png")).size() > 0);
     }
