@@ -126,6 +126,9 @@ void Context::truncate(std::int64_t n) {
     if (n == size()) return;
     tokens_.resize(static_cast<size_t>(n));
     all_logits_.clear();
+    // Kept logits must belong to a token still in the history (a later append could otherwise
+    // put a different token at their position).
+    if (logits_position_ >= n) logits_position_ = -1;
     if (n < session_->length()) session_->truncate(n);
 }
 
