@@ -1,8 +1,8 @@
 // Checkpoint::open on the golden tiny checkpoints (tests/data/gpt-oss-tiny): both layouts of
 // `base` must bind identical values, the 3-shard `real-yarn` must resolve through its index, and
 // damaged copies (made in a temporary folder) must fail with the right code and a message that
-// names the file and the tensor. (Plain string literals: moc 6.4 mis-parses raw strings with
-// braces.)
+// names the file and the tensor. (Plain string literals: moc 6.4 loses the class when a raw
+// string literal holds an unbalanced brace.)
 #include <QTemporaryDir>
 #include <QtTest>
 
