@@ -1,6 +1,7 @@
 #include "engine/context.h"
 
 #include <algorithm>
+#include <new>
 #include <string>
 
 #include "engine/model.h"
@@ -59,6 +60,17 @@ Status Context::append(std::span<const std::int32_t> tokens, const AppendOptions
 }
 
 Status Context::evaluate(std::int64_t new_tokens, const AppendOptions& options) {
+    try {
+        return evaluate_unguarded(new_tokens, options);
+    } catch (const std::bad_alloc&) {
+        all_logits_.clear();
+        logits_position_ = -1;
+        return Status(StatusCode::out_of_memory,
+                      "no memory for the logits of " + std::to_string(new_tokens) + " tokens");
+    }
+}
+
+Status Context::evaluate_unguarded(std::int64_t new_tokens, const AppendOptions& options) {
     const std::int64_t vocab = model_.config().vocab_size;
     const std::int64_t first_new = size() - new_tokens;
     const std::span<const std::int32_t> history(tokens_);
@@ -117,6 +129,9 @@ void Context::truncate(std::int64_t n) {
     if (n == size()) return;
     tokens_.resize(static_cast<size_t>(n));
     all_logits_.clear();
+    // Kept logits must belong to a token still in the history (a later append could otherwise
+    // put a different token at their position).
+    if (logits_position_ >= n) logits_position_ = -1;
     if (n < session_->length()) session_->truncate(n);
 }
 

@@ -79,6 +79,7 @@ class Context {
   private:
     Context(const Model& model, std::unique_ptr<Session> session, std::int64_t max_tokens);
     Status evaluate(std::int64_t new_tokens, const AppendOptions& options);
+    Status evaluate_unguarded(std::int64_t new_tokens, const AppendOptions& options);
 
     const Model& model_;
     std::unique_ptr<Session> session_;

@@ -1,7 +1,9 @@
 #include "engine/cpu/cpu_backend.h"
 
 #include <algorithm>
+#include <new>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "engine/model/config.h"
@@ -91,7 +93,7 @@ class CpuSession final : public Session {
             }
             for (size_t l = 0; l < layers_.size(); ++l)
                 saved_ends[l] = layers_[l].end();
-            if (Status status = transformer_.forward(step, layers_, activations_); !status.ok()) {
+            if (Status status = guarded_forward(step); !status.ok()) {
                 // Undo the step's partial writes; earlier steps stay. A ring only overwrote
                 // positions older than any window still needed (ring >= window + step).
                 for (size_t l = 0; l < layers_.size(); ++l)
@@ -101,6 +103,18 @@ class CpuSession final : public Session {
             length_ += count;
         }
         return Status::success();
+    }
+
+    // The step, with an allocation failure (scratch for a long batch) reported as a status.
+    Status guarded_forward(const ForwardStep& step) {
+        try {
+            return transformer_.forward(step, layers_, activations_);
+        } catch (const std::bad_alloc&) {
+            return Status(StatusCode::out_of_memory,
+                          "no memory for the activations of a " +
+                              std::to_string(step.tokens.size()) +
+                              "-token step (lower ContextOptions::max_batch)");
+        }
     }
 
     std::int64_t truncate(std::int64_t n) override {
@@ -155,7 +169,12 @@ Result<std::unique_ptr<CpuBackend>> CpuBackend::create(const ModelConfig& config
                       "weights have " + std::to_string(weights.layers.size()) +
                           " layers, config says " + std::to_string(config.num_layers));
     }
-    return std::unique_ptr<CpuBackend>(new CpuBackend(config, weights, threads));
+    try {
+        return std::unique_ptr<CpuBackend>(new CpuBackend(config, weights, threads));
+    } catch (const std::system_error& error) {
+        return Status(StatusCode::internal,
+                      "cannot start " + std::to_string(threads) + " CPU threads: " + error.what());
+    }
 }
 
 std::string CpuBackend::description() const {

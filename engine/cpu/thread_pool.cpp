@@ -9,12 +9,26 @@ namespace {
 
 // How long a worker keeps polling for the next job before it sleeps. Decode launches a job
 // every few tens of microseconds; a sleeping worker takes about as long just to wake up.
-constexpr auto spin_time = std::chrono::microseconds(200);
+constexpr auto spin_time = std::chrono::microseconds(100);
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
+}
+
+// Waits for `ready`, polling. After a short spin it yields the core at every poll: the thread
+// waited for may have been preempted by another process, and on a machine with few cores the
+// yield is what lets it run again soon.
+template <typename Ready>
+void wait_until(Ready ready) {
+    for (int polls = 0; !ready(); ++polls) {
+        if (polls < 1000) {
+            cpu_relax();
+        } else {
+            std::this_thread::yield();
+        }
+    }
 }
 
 }  // namespace
@@ -54,12 +68,10 @@ void ThreadPool::run(std::int64_t n, std::int64_t grain, ChunkFn fn, const void*
     }
     wake_.notify_all();
     work_on_current_job();
-    while (done_.load(std::memory_order_acquire) < total_)
-        cpu_relax();
+    wait_until([&] { return done_.load(std::memory_order_acquire) >= total_; });
     // Close the job, then wait for workers that joined it to leave before its fields change.
     generation_.store(job + 1, std::memory_order_seq_cst);
-    while (joined_.load(std::memory_order_seq_cst) != 0)
-        cpu_relax();
+    wait_until([&] { return joined_.load(std::memory_order_seq_cst) == 0; });
 }
 
 void ThreadPool::work_on_current_job() {
@@ -82,7 +94,10 @@ void ThreadPool::worker_loop() {
         int polls = 0;
         while (!open_job(generation_.load(std::memory_order_acquire))) {
             cpu_relax();
-            if (++polls % 64 == 0 && std::chrono::steady_clock::now() > spin_until) {
+            if (++polls % 64 != 0) continue;
+            // Waiting is no reason to keep a core from a thread that has work (maybe our caller).
+            std::this_thread::yield();
+            if (std::chrono::steady_clock::now() > spin_until) {
                 std::unique_lock lock(sleep_mutex_);
                 wake_.wait(lock,
                            [&] { return open_job(generation_.load(std::memory_order_acquire)); });

@@ -168,6 +168,27 @@ class TestEngineGolden : public QObject {
         QCOMPARE(c.size(), std::int64_t(250));
     }
 
+    void logitsAlwaysBelongToTheCurrentHistory() {
+        const auto model = golden::load("base");
+        const auto tokens = golden::tokens("base");
+        const auto reference = golden::reference_logits("base");
+        auto context = Context::create(*model);
+        QVERIFY(context.ok());
+        Context& c = **context;
+        QVERIFY(c.append(std::span(tokens).first(12)).ok());
+        QVERIFY(!c.logits().empty());
+        // Replace the last two tokens without evaluating: no stale logits for position 11.
+        c.truncate(10);
+        QVERIFY(c.logits().empty());
+        const std::int32_t other[] = {tokens[10] == 1 ? 2 : 1, tokens[11]};
+        QVERIFY(c.append(other, {.evaluate = false}).ok());
+        QVERIFY(c.logits().empty());
+        // Truncating back to evaluated tokens brings their logits back only by evaluating.
+        c.truncate(10);
+        QVERIFY(c.assign(std::span(tokens).first(12)).ok());
+        GOLDEN_VERIFY_AGREEMENT(golden::compare(reference, c.logits(), 11));
+    }
+
     void cancelStopsWithinALayerAndLeavesAUsableContext() {
         const auto model = golden::load("base");
         const auto tokens = golden::tokens("base");
