@@ -72,6 +72,20 @@ Status Context::evaluate(std::int64_t new_tokens, const AppendOptions& options) 
 
 Status Context::evaluate_unguarded(std::int64_t new_tokens, const AppendOptions& options) {
     const std::int64_t vocab = model_.config().vocab_size;
+    if (options.sample != nullptr &&
+        (options.all_logits || options.sampled_token == nullptr || !samples_on_device())) {
+        return Status(StatusCode::invalid_argument,
+                      "append: device sampling needs a backend that samples on the device, a "
+                      "sampled_token and no all_logits");
+    }
+    // The forward that ends at the last token draws the next one when asked; its logits then
+    // stay on the device.
+    const auto last_forward = [&](ForwardRequest& request) {
+        if (options.sample == nullptr) return;
+        request.sample = options.sample;
+        request.sampled_token = options.sampled_token;
+        request.logits_out = nullptr;
+    };
     const std::int64_t first_new = size() - new_tokens;
     const std::span<const std::int32_t> history(tokens_);
 
@@ -91,9 +105,12 @@ Status Context::evaluate_unguarded(std::int64_t new_tokens, const AppendOptions&
         request.logits = need_last ? LogitsWanted::last : LogitsWanted::none;
         logits_.resize(static_cast<size_t>(vocab));
         request.logits_out = logits_.data();
+        if (need_last) last_forward(request);
         logits_position_ = -1;
         if (Status status = session_->forward(request); !status.ok()) return status;
-        if (need_last) logits_position_ = size() - 1;
+        if (need_last && options.sample == nullptr) logits_position_ = size() - 1;
+        request.sample = nullptr;
+        request.sampled_token = nullptr;
     }
     if (new_tokens == 0) return Status::success();
 
@@ -107,6 +124,7 @@ Status Context::evaluate_unguarded(std::int64_t new_tokens, const AppendOptions&
         logits_.resize(static_cast<size_t>(vocab));
         request.logits = LogitsWanted::last;
         request.logits_out = logits_.data();
+        last_forward(request);
     }
     if (Status status = session_->forward(request); !status.ok()) {
         all_logits_.clear();
@@ -115,7 +133,7 @@ Status Context::evaluate_unguarded(std::int64_t new_tokens, const AppendOptions&
     if (options.all_logits) {
         logits_.assign(all_logits_.end() - vocab, all_logits_.end());
     }
-    logits_position_ = size() - 1;
+    if (options.sample == nullptr) logits_position_ = size() - 1;
     return Status::success();
 }
 

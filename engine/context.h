@@ -35,6 +35,11 @@ struct AppendOptions {
     bool all_logits = false;  // keep the logits of every appended token (all_logits())
     const std::atomic<bool>* cancel = nullptr;  // checked before every layer
     const ForwardTrace* trace = nullptr;        // named intermediates, for debugging
+    // Optional, where samples_on_device(): also draw the token that follows the evaluated ones
+    // on the device into *sampled_token (left unchanged when nothing was evaluated). logits()
+    // then stays empty: no logits cross to the host. Not with all_logits.
+    const DeviceSampling* sample = nullptr;
+    std::int32_t* sampled_token = nullptr;
 };
 
 class Context {
@@ -75,6 +80,9 @@ class Context {
 
     // Bytes of KV cache currently allocated.
     std::int64_t cache_bytes() const { return session_->cache_bytes(); }
+
+    // Whether append() accepts AppendOptions::sample (the CUDA backend).
+    bool samples_on_device() const { return session_->samples_on_device(); }
 
   private:
     Context(const Model& model, std::unique_ptr<Session> session, std::int64_t max_tokens);

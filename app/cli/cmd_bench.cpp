@@ -2,7 +2,8 @@
 //  [--context-depth D] [--threads N] [--layout ...]`: load time, prefill and decode speed, and
 // decode's memory traffic next to this machine's memcpy bandwidth measured in the same run
 // (design.md §7: benchmarks print the ratio to the physical limit). Decode of a batch of one is
-// memory-bound: every token reads the active weights once.
+// memory-bound: every token reads the active weights once. --backend cuda runs the CUDA half
+// (cmd_bench_cuda.cpp), which also takes --random-weights, --depth-fill, --prefill-chunk, --seed.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "app/cli/args.h"
+#include "app/cli/bench_cuda.h"
 #include "app/cli/commands.h"
 #include "app/cli/model_args.h"
 #include "engine/context.h"
@@ -121,12 +123,25 @@ Result<BenchArgs> bench_args(const Args& args) {
 
 int run_bench(const Words& words) {
     std::set<std::string> names(std::begin(model_option_names), std::end(model_option_names));
-    names.insert({"backend", "prompt-tokens", "gen-tokens", "context-depth"});
+    names.insert({"backend", "prompt-tokens", "gen-tokens", "context-depth", "random-weights",
+                  "depth-fill", "prefill-chunk", "seed"});
     auto args = Args::parse(words, names, {});
     if (!args) return fail("bench", args.status().message(), 2);
     if (!args->has("model")) return fail("bench", "missing required option --model", 2);
     if (!args->positional().empty()) {
         return fail("bench", "unexpected argument '" + args->positional()[0] + "'", 2);
+    if (!args->positional().empty())
+        return fail("bench", "unexpected argument '" + args->positional()[0] + "'", 2);
+    const std::string backend = args->get_or("backend", "cpu");
+    if (backend != "cpu" && backend != "cuda")
+        return fail("bench", "--backend must be cpu or cuda, got '" + backend + "'", 2);
+    if (backend == "cpu" && !args->has("model"))
+        return fail("bench", "missing required option --model", 2);
+    auto prompt_tokens = args->get_int("prompt-tokens", 128);
+    auto gen_tokens = args->get_int("gen-tokens", 32);
+    auto depth = args->get_int("context-depth", 0);
+    for (const Status& status : {prompt_tokens.status(), gen_tokens.status(), depth.status()}) {
+        if (!status.ok()) return fail("bench", status.message(), 2);
     }
     auto bench = bench_args(*args);
     if (!bench) {
@@ -136,6 +151,11 @@ int run_bench(const Words& words) {
     if (auto options = model_options(*args); !options) {
         return fail("bench", options.status().message(), 2);
     }
+    if (backend == "cuda") {
+        return run_bench_cuda(*args, {*prompt_tokens, *gen_tokens, *depth});
+    }
+    auto options = model_options(*args);
+    if (!options) return fail("bench", options.status().message(), 2);
 
     const auto load_start = Clock::now();
     auto model = load_model(*args);

@@ -22,7 +22,17 @@ Result<ModelOptions> model_options(const Args& args) {
                       "--threads must be in [0, 1024] (0 = all), got " + std::to_string(*threads));
     }
     options.threads = static_cast<int>(*threads);
-    options.backend = BackendPreference::cpu;
+    const std::string backend = args.get_or("backend", "cpu");
+    if (backend == "cpu") {
+        options.backend = BackendPreference::cpu;
+    } else if (backend == "cuda") {
+        options.backend = BackendPreference::cuda;
+    } else if (backend == "auto") {
+        options.backend = BackendPreference::automatic;
+    } else {
+        return Status(StatusCode::invalid_argument,
+                      "--backend must be cpu, cuda or auto, got '" + backend + "'");
+    }
     return options;
 }
 

@@ -1,4 +1,5 @@
-// Options shared by the ponder-cli commands that run a model: --model, --layout, --threads.
+// Options shared by the ponder-cli commands that run a model: --model, --layout, --threads,
+// --backend.
 #pragma once
 
 #include <memory>
@@ -10,9 +11,11 @@
 namespace ponder::cli {
 
 // The option names model_options() reads, to pass to Args::parse along with a command's own.
-inline const char* const model_option_names[] = {"model", "layout", "threads"};
+inline const char* const model_option_names[] = {"model", "layout", "threads", "backend"};
 
-// --layout auto|hf|original (default auto) and --threads N (default 0: every hardware thread).
+// --layout auto|hf|original (default auto), --threads N (default 0: every hardware thread) and
+// --backend cpu|cuda|auto (default cpu, so that results do not depend on the machine; auto = CUDA
+// when a usable GPU fits the model, else the CPU).
 Result<ModelOptions> model_options(const Args& args);
 
 // Loads --model with model_options(args).

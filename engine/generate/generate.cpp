@@ -31,14 +31,25 @@ Result<GenerateResult> generate(Context& context, std::span<const std::int32_t> 
 
     AppendOptions append_options;
     append_options.cancel = options.cancel;
+    // With device sampling every evaluation also draws the next token (`drawn`); a step that
+    // evaluated nothing leaves it at -1 and the host sampler reads the logits instead.
+    const SamplerOptions& sampling = sampler.options();
+    const DeviceSampling device{static_cast<float>(sampling.temperature),
+                                static_cast<float>(sampling.top_p), sampling.seed};
+    std::int32_t drawn = -1;
+    if (options.device_sampling && context.samples_on_device() && sampling.top_k == 0 &&
+        sampling.min_p == 0.0) {
+        append_options.sample = &device;
+        append_options.sampled_token = &drawn;
+    }
     if (Status status = context.append(prompt, append_options); !status.ok()) return status;
-    if (context.logits().empty() && context.size() > 0) {
+    if (drawn < 0 && context.logits().empty() && context.size() > 0) {
         // Evaluated, but the logits were not kept (e.g. after a truncate): redo the last token.
         const std::int32_t last[] = {context.tokens().back()};
         context.truncate(context.size() - 1);
         if (Status status = context.append(last, append_options); !status.ok()) return status;
     }
-    if (context.logits().empty()) {
+    if (drawn < 0 && context.logits().empty()) {
         return Status(StatusCode::invalid_argument,
                       "generate: the context is empty and no prompt was given");
     }
@@ -56,7 +67,8 @@ Result<GenerateResult> generate(Context& context, std::span<const std::int32_t> 
         if (options.cancel != nullptr && options.cancel->load()) {
             return Status(StatusCode::cancelled, "generation cancelled");
         }
-        const std::int32_t token = sampler.sample(context.logits());
+        const std::int32_t token = drawn >= 0 ? drawn : sampler.sample(context.logits());
+        drawn = -1;
         result.tokens.push_back(token);
         const bool keep_going = !on_token || on_token(token);
         const bool last = !keep_going || is_stop(token) ||

@@ -21,6 +21,10 @@ struct GenerateOptions {
     // <|call|>; never 200007 <|end|>, which ends only an intermediate message).
     std::vector<std::int32_t> stop_tokens;
     const std::atomic<bool>* cancel = nullptr;  // checked before every layer of every step
+    // Draw tokens on the GPU when the backend can (Context::samples_on_device()) and the sampler
+    // uses only temperature and top-p: no logits cross to the host per token. The draws then
+    // come from the backend's generator (seeded with the sampler's seed), not the Sampler's.
+    bool device_sampling = true;
 };
 
 enum class StopReason {

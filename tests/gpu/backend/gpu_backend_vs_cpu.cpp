@@ -5,12 +5,14 @@
 //   mixed     chunks of 1, 7, 64, 1, 100, 1, 1, 33, 2 ...
 // and decode vs prefill on the GPU itself; then truncation (free within the ring, a restart
 // beyond it), cancellation, context_full, on-device sampling (greedy = argmax of the logits,
-// top-p inside the nucleus) and the session's memory accounting.
+// top-p inside the nucleus), generate() with device sampling, and the memory accounting.
 #include <atomic>
 #include <numeric>
 
 #include "backend_test_support.h"
 #include "engine/backend/cuda_backend.h"
+#include "engine/context.h"
+#include "engine/generate/generate.h"
 
 using namespace ponder;
 using namespace ponder::gpu_test;
@@ -195,6 +197,25 @@ int main() {
                          (*bounded)->length() == 400,
                      "11 more: context_full, nothing kept");
     }
+
+    // generate(): greedy tokens drawn on the GPU equal the host sampler's argmax of the same
+    // logits, so both paths give the same sequence.
+    std::vector<std::int32_t> sequences[2];
+    for (int device = 0; device < 2; ++device) {
+        auto context = Context::create(**gpu);
+        auto sampler = Sampler::create({.temperature = 0.0});
+        if (!check.ok(context.status(), "context") || !check.ok(sampler.status(), "sampler")) {
+            break;
+        }
+        GenerateOptions generate_options;
+        generate_options.max_tokens = 24;
+        generate_options.device_sampling = device == 1;
+        auto result = generate(**context, std::span(tokens).first(20), *sampler, generate_options);
+        if (check.ok(result.status(), "generate")) sequences[device] = result->tokens;
+    }
+    check.expect(!sequences[0].empty() && sequences[0] == sequences[1],
+                 "generate: greedy on the GPU = host argmax (" +
+                     std::to_string(sequences[0].size()) + " tokens)");
 
     const auto* cuda = dynamic_cast<const CudaBackend*>(&(*gpu)->backend());
     if (cuda != nullptr) {

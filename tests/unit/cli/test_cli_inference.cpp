@@ -155,9 +155,11 @@ class TestCliInference : public QObject {
               "decode effective bandwidth", "memcpy bandwidth", "decode / memcpy", "peak RSS"}) {
             QVERIFY2(bench.out.contains(row), row);
         }
+        // The fixture cannot run on the CUDA backend anywhere: no GPU here, or (on a GPU
+        // machine) a geometry the kernels are not specialised for. A clear error, exit 1.
         Run cuda = run_cli({"bench", "--model", model_dir("base"), "--backend", "cuda"});
         QCOMPARE(cuda.exit_code, 1);
-        QVERIFY(cuda.err.contains("CUDA backend not available in this build"));
+        QVERIFY2(cuda.err.contains("CUDA"), qPrintable(cuda.err));
     }
 };
 
