@@ -80,8 +80,9 @@ def mxfp4_dequantize(blocks, scales):
     """blocks u8 [..., G, 16], scales u8 [..., G] -> float32 [..., G*32].
 
     Low nibble = element 2j, high nibble = element 2j+1; value * 2^(scale - 127) (spec §3.2)."""
-    lo = FP4_VALUES[(blocks & 0x0F).long()]
-    hi = FP4_VALUES[(blocks >> 4).long()]
+    lut = FP4_VALUES.to(blocks.device)
+    lo = lut[(blocks & 0x0F).long()]
+    hi = lut[(blocks >> 4).long()]
     vals = torch.stack([lo, hi], dim=-1).reshape(*blocks.shape[:-1], 32)
     exp = scales.to(torch.int32) - 127
     vals = torch.ldexp(vals, exp.unsqueeze(-1).to(torch.float32))
@@ -99,7 +100,7 @@ def mxfp4_quantize(w):
     amax = x.abs().amax(dim=-1)
     exp = torch.ceil(torch.log2(amax.clamp_min(2.0 ** -126) / 6.0)).clamp(-127, 127)
     scaled = x / torch.ldexp(torch.ones_like(exp), exp.to(torch.int32)).unsqueeze(-1)
-    mags = FP4_VALUES[:8]
+    mags = FP4_VALUES[:8].to(w.device)
     idx = (scaled.abs().unsqueeze(-1) - mags).abs().argmin(dim=-1)  # nearest magnitude, first wins
     # argmin picks the lower code on exact ties; that is round-half-down, fine for training noise.
     codes = idx | ((scaled < 0) & (idx > 0)).long() << 3
@@ -166,7 +167,6 @@ class Attention(nn.Module):
     def __init__(self, cfg, sliding):
         super().__init__()
         self.cfg = cfg
-        self.window = cfg.sliding_window if sliding else 0
         h, d = cfg.hidden_size, cfg.head_dim
         self.q_proj = nn.Linear(h, cfg.num_attention_heads * d, bias=True)
         self.k_proj = nn.Linear(h, cfg.num_key_value_heads * d, bias=True)
@@ -174,13 +174,14 @@ class Attention(nn.Module):
         self.o_proj = nn.Linear(cfg.num_attention_heads * d, h, bias=True)
         self.sinks = nn.Parameter(torch.zeros(cfg.num_attention_heads))
 
-    def forward(self, x, cos, sin, key_pos, query_pos, key_valid, cache=None):
-        """x [B, T, H]; query_pos [B, T]; key_pos/key_valid [B, Tk] for all keys incl. cached.
+    def forward(self, x, cos, sin, bias, cache=None):
+        """x [B, T, H]; cos/sin [B, 1, T, d/2]; bias: additive mask [B|1, 1, 1, T, Tk] (0 or -inf).
 
         cache: None or a dict holding "k"/"v" [B, n_kv, Tprev, d] (post-RoPE keys, spec §4.9)."""
         cfg = self.cfg
         b, t, _ = x.shape
         nq, nkv, d = cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim
+        group = nq // nkv  # spec §4.4: query head h reads KV head h // group
         q = self.q_proj(x).view(b, t, nq, d).transpose(1, 2)
         k = self.k_proj(x).view(b, t, nkv, d).transpose(1, 2)
         v = self.v_proj(x).view(b, t, nkv, d).transpose(1, 2)
@@ -191,19 +192,16 @@ class Attention(nn.Module):
                 k = torch.cat([cache["k"], k], dim=2)
                 v = torch.cat([cache["v"], v], dim=2)
             cache["k"], cache["v"] = k, v
-        group = nq // nkv  # spec §4.4: query head h reads KV head h // group
-        k = k.repeat_interleave(group, dim=1)
-        v = v.repeat_interleave(group, dim=1)
-        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(d)  # [B, nq, T, Tk]
-        qp = query_pos[:, None, :, None]
-        kp = key_pos[:, None, None, :]
-        allowed = (kp <= qp) & key_valid[:, None, None, :]
-        if self.window:
-            allowed = allowed & (qp - kp < self.window)  # spec §4.6: i - W < j <= i
-        scores = scores.masked_fill(~allowed, float("-inf"))
-        sink = self.sinks.view(1, nq, 1, 1).expand(b, nq, t, 1).to(scores.dtype)
+        tk = k.shape[2]
+        # The `group` query heads of one KV head are stacked along the rows, so each KV head is one
+        # [group*T, d] x [d, Tk] product instead of `group` small ones over repeated keys.
+        q = q.reshape(b, nkv, group * t, d)
+        scores = torch.matmul(q, k.transpose(-1, -2)).view(b, nkv, group, t, tk) / math.sqrt(d)
+        scores = scores + bias
+        sink = self.sinks.view(1, nkv, group, 1, 1).expand(b, nkv, group, t, 1).to(scores.dtype)
         probs = torch.softmax(torch.cat([scores, sink], dim=-1), dim=-1)[..., :-1]
-        out = torch.matmul(probs, v).transpose(1, 2).reshape(b, t, nq * d)
+        out = torch.matmul(probs.reshape(b, nkv, group * t, tk), v)  # [B, nkv, group*T, d]
+        out = out.view(b, nq, t, d).transpose(1, 2).reshape(b, t, nq * d)
         return self.o_proj(out)
 
 
@@ -233,6 +231,7 @@ class MoE(nn.Module):
         self.cfg = cfg
         self.router = nn.Linear(cfg.hidden_size, cfg.num_local_experts, bias=True)
         self.experts = Experts(cfg)
+        self.dense = False  # training switch, see forward
         self.last_aux_loss = None
 
     def swiglu(self, h):
@@ -255,6 +254,13 @@ class MoE(nn.Module):
             self.last_aux_loss = n_exp * (frac * prob).sum()
         w1, w2 = self.experts.weights()
         b1, b2 = self.experts.gate_up_proj_bias, self.experts.down_proj_bias
+        if self.dense:
+            # Every expert on every token, unselected ones weighted 0: the same sum (and zero
+            # gradient for unselected experts) in a few large GEMMs, faster on a CPU for small E.
+            h = torch.einsum("nh,eoh->eno", x, w1) + b1[:, None, :]
+            y = torch.matmul(self.swiglu(h), w2.transpose(1, 2)) + b2[:, None, :]
+            weights = torch.zeros_like(logits).scatter(1, top_idx, top_w)  # [N, E]
+            return torch.einsum("ne,enh->nh", weights, y).reshape(shape)
         out = torch.zeros_like(x)
         for e in range(n_exp):
             rows, slot = torch.nonzero(top_idx == e, as_tuple=True)
@@ -270,12 +276,13 @@ class Block(nn.Module):
     def __init__(self, cfg, layer):
         super().__init__()
         self.input_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
-        self.self_attn = Attention(cfg, cfg.layer_types[layer] == "sliding_attention")
+        self.sliding = cfg.layer_types[layer] == "sliding_attention"
+        self.self_attn = Attention(cfg, self.sliding)
         self.post_attention_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
         self.mlp = MoE(cfg)
 
-    def forward(self, x, rope, key_pos, query_pos, key_valid, cache=None):
-        x = x + self.self_attn(self.input_layernorm(x), *rope, key_pos, query_pos, key_valid, cache)
+    def forward(self, x, rope, bias, cache=None):
+        x = x + self.self_attn(self.input_layernorm(x), *rope, bias, cache)
         return x + self.mlp(self.post_attention_layernorm(x))
 
 
@@ -298,6 +305,16 @@ class GptOss(nn.Module):
         sin = (angles.sin() * self.concentration).to(dtype).unsqueeze(1)
         return cos, sin
 
+    def attention_bias(self, query_pos, key_pos, key_valid, window):
+        """Additive mask [B, 1, 1, T, Tk]: causal, key valid, and i - W < j <= i if window."""
+        qp = query_pos[:, :, None]
+        kp = key_pos[:, None, :]
+        allowed = (kp <= qp) & key_valid[:, None, :]
+        if window:
+            allowed = allowed & (qp - kp < window)  # spec §4.6
+        bias = torch.zeros(allowed.shape, dtype=self.lm_head.weight.dtype, device=allowed.device)
+        return bias.masked_fill(~allowed, float("-inf"))[:, None, None]
+
     def forward(self, tokens, positions=None, caches=None, key_valid=None, key_pos=None):
         """tokens [B, T] -> logits [B, T, V].
 
@@ -306,14 +323,17 @@ class GptOss(nn.Module):
         [B, Tk] for every key so far (left-padded prompts mark pad keys invalid)."""
         b, t = tokens.shape
         if positions is None:
-            positions = torch.arange(t).unsqueeze(0).expand(b, t)
+            positions = torch.arange(t, device=tokens.device).unsqueeze(0)
         if key_valid is None:
-            key_valid = torch.ones(b, t, dtype=torch.bool)
             key_pos = positions
+            key_valid = torch.ones(key_pos.shape, dtype=torch.bool, device=tokens.device)
         x = self.embed_tokens(tokens)
         rope = self.rope(positions, x.dtype)
+        biases = {w: self.attention_bias(positions, key_pos, key_valid, w)
+                  for w in {self.cfg.sliding_window if layer.sliding else 0 for layer in self.layers}}
         for i, layer in enumerate(self.layers):
-            x = layer(x, rope, key_pos, positions, key_valid, None if caches is None else caches[i])
+            bias = biases[self.cfg.sliding_window if layer.sliding else 0]
+            x = layer(x, rope, bias, None if caches is None else caches[i])
         return self.lm_head(self.norm(x))
 
     def set_fake_quant(self, on):
@@ -366,3 +386,40 @@ def load_model(folder, dtype=torch.float32):
     model = GptOss(GptOssConfig.from_folder(folder))
     model.load_hf_tensors(read_model_folder(folder))
     return model.to(dtype).eval()
+
+
+@torch.no_grad()
+def greedy_generate(model, prompts, stop_ids, max_new_tokens, pad_id=0):
+    """Greedy decoding of a batch of token lists (left-padded, KV cache). Returns the new tokens of
+    each prompt, up to and including the first stop token."""
+    b = len(prompts)
+    dev = model.lm_head.weight.device
+    width = max(len(p) for p in prompts)
+    tokens = torch.full((b, width), pad_id, dtype=torch.long)
+    valid = torch.zeros(b, width, dtype=torch.bool)
+    for i, p in enumerate(prompts):
+        tokens[i, width - len(p):] = torch.tensor(p)
+        valid[i, width - len(p):] = True
+    tokens, valid = tokens.to(dev), valid.to(dev)
+    positions = (valid.long().cumsum(1) - 1).clamp_min(0)
+    caches = [dict() for _ in model.layers]
+    logits = model(tokens, positions, caches, valid, positions)[:, -1]
+    key_valid, key_pos = valid, positions
+    last_pos = positions[:, -1:]
+    out = [[] for _ in range(b)]
+    done = [False] * b
+    stop = set(stop_ids)
+    for _ in range(max_new_tokens):
+        nxt = logits.argmax(-1)
+        picked = nxt.tolist()
+        for i in range(b):
+            if not done[i]:
+                out[i].append(picked[i])
+                done[i] = picked[i] in stop
+        if all(done):
+            break
+        last_pos = last_pos + 1
+        key_valid = torch.cat([key_valid, torch.ones(b, 1, dtype=torch.bool, device=dev)], dim=1)
+        key_pos = torch.cat([key_pos, last_pos], dim=1)
+        logits = model(nxt.unsqueeze(1), last_pos, caches, key_valid, key_pos)[:, -1]
+    return out
