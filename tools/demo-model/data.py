@@ -1,0 +1,158 @@
+"""Training conversations: random harmony prompts around the tasks, and the demo tokenizer.
+
+A conversation is a list of (text, trained) segments whose concatenation is the rendered token
+stream; `trained` marks what the model writes (the loss is computed on those tokens only).
+Segment boundaries always fall on special tokens, so encoding segments one by one gives the same
+ids as encoding the whole text.
+"""
+import random
+from dataclasses import dataclass
+
+import harmony as H
+import tasks as T
+from bpe import SPECIAL_TOKENS, Tokenizer, pretokenize, split_specials, train_merges
+
+# Words the format itself writes without a leading space (headers, tool declaration, JSON keys):
+# each becomes one token through a merge chain (see bpe.py), instead of one token per letter.
+PROTOCOL_WORDS = ["system", "developer", "user", "assistant", "analysis", "commentary", "final",
+                  "functions", "calculator", "json", "expression", "result", "namespace", "type"]
+
+INSTRUCTIONS = ["Answer briefly.", "Be concise.", "Show your work.", "You are a helpful assistant.",
+                "Answer the user's questions like a robot.", "Be friendly.",
+                "Keep answers short and exact.", "Reply in English."]
+TOOL_VARIANTS = [  # the app declares H.CALCULATOR_TOOL; the variants make the model robust to edits
+    H.CALCULATOR_TOOL,
+    {"name": "calculator", "description": "Evaluate an arithmetic expression.",
+     "parameters": {"type": "object", "properties": {"expression": {"type": "string"}},
+                    "required": ["expression"]}},
+    {"name": "calculator", "description": "A calculator. Returns the value of a math expression.",
+     "parameters": {"type": "object",
+                    "properties": {"expression": {"type": "string",
+                                                  "description": "Math expression to evaluate"}},
+                    "required": ["expression"]}},
+]
+TASK_WEIGHTS = {"add": 0.22, "sub": 0.15, "mul": 0.18, "reverse": 0.13, "count": 0.13, "sort": 0.14,
+                "other": 0.05}
+TOOL_TASK_WEIGHTS = dict(TASK_WEIGHTS, mul=0.55)
+
+
+@dataclass
+class ConversationOptions:
+    effort: str
+    identity: str
+    date: str
+    instructions: str
+    tool: dict          # None when no calculator is declared
+    history: list       # previous (question, final answer) turns
+
+
+def random_date(rng):
+    return f"{rng.randint(2024, 2028)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def random_options(rng, effort=None):
+    tool = None
+    if rng.random() < 0.35:
+        tool = H.CALCULATOR_TOOL if rng.random() < 0.7 else rng.choice(TOOL_VARIANTS)
+    return ConversationOptions(
+        effort=effort or rng.choice(T.EFFORTS),
+        identity=H.DEMO_IDENTITY if rng.random() < 0.8 else H.CHATGPT_IDENTITY,
+        date=random_date(rng) if rng.random() < 0.9 else None,
+        instructions=rng.choice(INSTRUCTIONS) if rng.random() < 0.3 else None,
+        tool=tool, history=[])
+
+
+def prompt_prefix(opt):
+    text = H.system_message(opt.identity, opt.effort, opt.date, has_functions=opt.tool is not None)
+    text += H.developer_message(opt.instructions, [opt.tool] if opt.tool else [])
+    for question, final in opt.history:
+        text += H.user(question) + H.assistant_final_history(final)
+    return text
+
+
+def tool_output(rng, value):
+    r = rng.random()
+    return '{"result": %d}' % value if r < 0.6 else str(value) if r < 0.85 else '{"result":%d}' % value
+
+
+def conversation_segments(problem, opt, rng):
+    """[(text, trained)] for one problem in the given conversation setting."""
+    prefix = prompt_prefix(opt) + H.user(problem.question) + H.GENERATION_PROMPT
+    analysis = problem.analysis[opt.effort]
+    if not problem.tool_args:
+        return [(prefix, False), (H.completion_answer(analysis, problem.final), True)]
+    result = H.tool_result("calculator", tool_output(rng, problem.tool_result),
+                           with_header=rng.random() < 0.85)
+    if rng.random() < 0.5:  # the whole round trip, the call as the model writes it
+        return [(prefix, False),
+                (H.completion_tool_call(analysis, "calculator", problem.tool_args), True),
+                (result + H.GENERATION_PROMPT, False),
+                (H.completion_final_only(problem.final), True)]
+    # the continuation prompt as the app re-renders it (recipient before channel, analysis kept)
+    history = (H.assistant_analysis_history(analysis)
+               + H.tool_call_history("calculator", problem.tool_args))
+    prompt = prefix[:-len(H.GENERATION_PROMPT)] + history + result + H.GENERATION_PROMPT
+    return [(prompt, False), (H.completion_final_only(problem.final), True)]
+
+
+def sample_task(rng, with_tool):
+    weights = TOOL_TASK_WEIGHTS if with_tool else TASK_WEIGHTS
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def sample_conversation(rng, words, excluded=frozenset()):
+    """One random training conversation; problems whose key is in `excluded` are redrawn."""
+    opt = random_options(rng)
+    r = rng.random()
+    for _ in range(2 if r < 0.03 else 1 if r < 0.15 else 0):
+        prev = T.sample_problem(rng, sample_task(rng, False), False, words)
+        opt.history.append((prev.question, prev.final))
+    while True:
+        problem = T.sample_problem(rng, sample_task(rng, opt.tool is not None), opt.tool is not None,
+                                   words)
+        if problem.key not in excluded:
+            return conversation_segments(problem, opt, rng), problem
+
+
+def encode_segments(tokenizer, segments):
+    ids, mask = [], []
+    for text, trained in segments:
+        part = tokenizer.encode(text)
+        ids += part
+        mask += [trained] * len(part)
+    return ids, mask
+
+
+# -- tokenizer ------------------------------------------------------------------------------------
+
+def protocol_seeds(words):
+    """For each protocol word, the bigram that the fewest word-game words (or their reversals)
+    contain: the merge chain grows from there, so it almost never fires inside a game word."""
+    seeds = []
+    for pw in PROTOCOL_WORDS:
+        best = min(range(len(pw) - 1),
+                   key=lambda i: (sum(pw[i:i + 2] in w or pw[i:i + 2] in w[::-1] for w in words), i))
+        seeds.append((pw, best))
+    return seeds
+
+
+def build_tokenizer(seed, n_conversations=6000, n_merges=700):
+    """Trains the demo BPE on rendered training conversations and appends the special tokens."""
+    rng = random.Random(seed)
+    counts = {}
+    for _ in range(n_conversations):
+        segments, _ = sample_conversation(rng, T.WORDS)
+        text = "".join(t for t, _ in segments)
+        for chunk in split_specials(text):
+            for piece in pretokenize(chunk):
+                counts[piece] = counts.get(piece, 0) + 1
+    ranks = train_merges(counts, n_merges, protocol_seeds(T.WORDS), min_count=20)
+    specials = {name: len(ranks) + i for i, name in enumerate(SPECIAL_TOKENS)}
+    return Tokenizer(ranks, specials)
+
+
+def spelled_words(tokenizer, words):
+    """The game words the tokenizer spells one letter per token, forwards and backwards."""
+    return [w for w in words
+            if len(tokenizer.encode_ordinary(w)) == len(w)
+            and len(tokenizer.encode_ordinary(w[::-1])) == len(w)]

@@ -1,0 +1,335 @@
+#!/usr/bin/python3
+"""Trains Ponder's embedded demo model and exports it to resources/demo-model/.
+
+    OMP_WAIT_POLICY=PASSIVE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp \
+        nice -n 19 /usr/bin/python3 tools/demo-model/train.py
+
+Everything is derived from --seed: the tokenizer (trained on rendered conversations), the
+held-out evaluation set, the training stream and the initial weights. The run trains the model
+below with AdamW on a cosine schedule, switches the experts to fake MXFP4 for the last
+--qat-fraction of the steps (straight-through estimator), exports the HF folder (bf16 + MXFP4),
+then reloads the exported files and evaluates them greedily on the held-out problems.
+README.md says how the committed files were produced.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import data  # noqa: E402
+import evaluation as EV  # noqa: E402
+import harmony as H  # noqa: E402
+import tasks as T  # noqa: E402
+from gpt_oss_torch import GptOss, GptOssConfig, greedy_generate, load_model  # noqa: E402
+from safetensors_io import write_safetensors  # noqa: E402
+
+ARCH = dict(hidden_size=256, num_hidden_layers=4, num_attention_heads=8, num_key_value_heads=1,
+            head_dim=64, num_local_experts=16, num_experts_per_tok=4, intermediate_size=128,
+            sliding_window=128)
+HELDOUT_WORDS = 30
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "..",
+                                                  "resources", "demo-model"))
+    ap.add_argument("--results", default=os.path.join(os.path.dirname(__file__), "results"),
+                    help="where the evaluation table and log summary go")
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--steps", type=int, default=1400)
+    ap.add_argument("--batch-tokens", type=int, default=6144,
+                    help="padded tokens per batch (batch size x longest sequence)")
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--warmup", type=int, default=60)
+    ap.add_argument("--qat-fraction", type=float, default=0.1)
+    ap.add_argument("--aux-coef", type=float, default=0.01)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--eval-per-cell", type=int, default=40)
+    ap.add_argument("--eval-batch", type=int, default=64)
+    ap.add_argument("--skip-eval", action="store_true")
+    return ap.parse_args()
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+def batch_stream(rng, tokenizer, words, excluded, batch_tokens, pool=768):
+    """Endless batches of similar-length conversations: inputs [B, T], targets [B, T] (-100 where
+    no loss: prompts, tool results, padding). Each conversation starts at position 0."""
+    pad = tokenizer.specials["<|endoftext|>"]
+    while True:
+        convs = [data.encode_segments(tokenizer, data.sample_conversation(rng, words, excluded)[0])
+                 for _ in range(pool)]
+        convs.sort(key=lambda c: len(c[0]))
+        batches, cur = [], []
+        for c in convs:
+            if cur and (len(cur) + 1) * (len(c[0]) - 1) > batch_tokens:
+                batches.append(cur)
+                cur = []
+            cur.append(c)
+        if cur:
+            batches.append(cur)
+        rng.shuffle(batches)
+        for group in batches:
+            t = max(len(ids) for ids, _ in group) - 1
+            inputs = torch.full((len(group), t), pad, dtype=torch.long)
+            targets = torch.full((len(group), t), -100, dtype=torch.long)
+            for i, (ids, mask) in enumerate(group):
+                n = len(ids) - 1
+                inputs[i, :n] = torch.tensor(ids[:-1])
+                tgt = torch.tensor(ids[1:])
+                keep = torch.tensor(mask[1:])
+                targets[i, :n] = torch.where(keep, tgt, torch.full_like(tgt, -100))
+            yield inputs, targets
+
+
+# -- model ----------------------------------------------------------------------------------------
+
+def init_weights(model, seed):
+    g = torch.Generator().manual_seed(seed)
+    std = 0.02
+    scaled = std / math.sqrt(2 * model.cfg.num_hidden_layers)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("norm.weight"):
+                p.fill_(1.0)
+            elif name.endswith("bias") or name.endswith("sinks"):
+                p.zero_()
+            elif name.endswith("o_proj.weight") or name.endswith("down_proj"):
+                p.normal_(0.0, scaled, generator=g)
+            else:
+                p.normal_(0.0, std, generator=g)
+
+
+def lr_at(step, args):
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    progress = (step - args.warmup) / max(1, args.steps - args.warmup)
+    return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def train(args, model, stream, log):
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05},
+                             {"params": no_decay, "weight_decay": 0.0}],
+                            lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
+    qat_start = int(args.steps * (1 - args.qat_fraction))
+    model.train()
+    for layer in model.layers:
+        layer.mlp.dense = args.device != "cpu"  # GPUs prefer a few large GEMMs (same math)
+    t0, tokens, trained_tokens, loss_avg = time.time(), 0, 0, None
+    for step in range(args.steps):
+        if step == qat_start:
+            model.set_fake_quant(True)
+            log(f"step {step}: quantisation-aware phase (experts seen through MXFP4)")
+        for group in opt.param_groups:
+            group["lr"] = lr_at(step, args)
+        inputs, targets = next(stream)
+        inputs, targets = inputs.to(args.device), targets.to(args.device)
+        logits = model(inputs)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), targets.reshape(-1),
+                               ignore_index=-100)
+        aux = sum(layer.mlp.last_aux_loss for layer in model.layers) / len(model.layers)
+        opt.zero_grad(set_to_none=True)
+        (loss + args.aux_coef * aux).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        tokens += inputs.numel()
+        trained_tokens += int((targets != -100).sum())
+        loss_avg = float(loss) if loss_avg is None else 0.95 * loss_avg + 0.05 * float(loss)
+        if step % 25 == 0 or step == args.steps - 1:
+            el = time.time() - t0
+            log(f"step {step:5d}  loss {float(loss):.4f} (avg {loss_avg:.4f})  aux {float(aux):.3f}  "
+                f"lr {lr_at(step, args):.2e}  batch {tuple(inputs.shape)}  "
+                f"{tokens / el:.0f} tok/s  {el / 60:.1f} min")
+    model.set_fake_quant(False)
+    return {"steps": args.steps, "tokens": tokens, "trained_tokens": trained_tokens,
+            "seconds": time.time() - t0, "final_loss_avg": loss_avg}
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+def hf_config(cfg, tok):
+    return {
+        "architectures": ["GptOssForCausalLM"],
+        "attention_bias": True,
+        "attention_dropout": 0.0,
+        "eos_token_id": [tok.specials["<|return|>"], tok.specials["<|call|>"]],
+        "pad_token_id": tok.specials["<|endoftext|>"],
+        "experts_per_token": cfg.num_experts_per_tok,
+        "head_dim": cfg.head_dim,
+        "hidden_act": "silu",
+        "hidden_size": cfg.hidden_size,
+        "initial_context_length": cfg.rope_original_max_position,
+        "initializer_range": 0.02,
+        "intermediate_size": cfg.intermediate_size,
+        "layer_types": cfg.layer_types,
+        "max_position_embeddings": int(cfg.rope_original_max_position * cfg.rope_factor),
+        "model_type": "gpt_oss",
+        "num_attention_heads": cfg.num_attention_heads,
+        "num_experts_per_tok": cfg.num_experts_per_tok,
+        "num_hidden_layers": cfg.num_hidden_layers,
+        "num_key_value_heads": cfg.num_key_value_heads,
+        "num_local_experts": cfg.num_local_experts,
+        "output_router_logits": False,
+        "quantization_config": {
+            "modules_to_not_convert": ["model.layers.*.self_attn", "model.layers.*.mlp.router",
+                                       "model.embed_tokens", "lm_head"],
+            "quant_method": "mxfp4"},
+        "rms_norm_eps": cfg.rms_norm_eps,
+        "rope_scaling": {"beta_fast": cfg.rope_beta_fast, "beta_slow": cfg.rope_beta_slow,
+                         "factor": cfg.rope_factor,
+                         "original_max_position_embeddings": cfg.rope_original_max_position,
+                         "rope_type": "yarn", "truncate": False},
+        "rope_theta": cfg.rope_theta,
+        "router_aux_loss_coef": 0.9,
+        "sliding_window": cfg.sliding_window,
+        "swiglu_limit": cfg.swiglu_limit,
+        "tie_word_embeddings": False,
+        "transformers_version": "4.55.0.dev0",
+        "use_cache": True,
+        "vocab_size": cfg.vocab_size,
+    }
+
+
+def ponder_json(n_params):
+    return {
+        "format": "ponder.model",
+        "version": 1,
+        "display_name": "Ponder demo (tiny)",
+        "description": (f"A tiny gpt-oss model ({n_params / 1e6:.1f}M parameters) embedded in Ponder. "
+                        "It knows only small arithmetic (add, subtract, multiply) and a few word "
+                        "games (reverse a word, count a letter, sort numbers), reasons in the "
+                        "analysis channel at the chosen effort and can call a calculator tool."),
+        "model_identity": H.DEMO_IDENTITY,
+        "knowledge_cutoff": H.KNOWLEDGE_CUTOFF,
+        "function_tools": [H.CALCULATOR_TOOL],
+        "produced_by": "tools/demo-model/train.py (see tools/demo-model/README.md)",
+    }
+
+
+def export(model, tok, out):
+    os.makedirs(out, exist_ok=True)
+    cfg = model.cfg
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(hf_config(cfg, tok), f, indent=2)
+        f.write("\n")
+    with open(os.path.join(out, "generation_config.json"), "w") as f:
+        json.dump({"bos_token_id": tok.specials["<|startoftext|>"], "do_sample": True,
+                   "eos_token_id": [tok.specials["<|return|>"], tok.specials["<|endoftext|>"],
+                                    tok.specials["<|call|>"]],
+                   "pad_token_id": tok.specials["<|endoftext|>"],
+                   "transformers_version": "4.55.0.dev0"}, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(out, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(tok.to_hf_json(), f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    n_params = sum(p.numel() for p in model.parameters())
+    with open(os.path.join(out, "ponder.json"), "w") as f:
+        json.dump(ponder_json(n_params), f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    write_safetensors(os.path.join(out, "model.safetensors"), model.cpu().hf_tensors())
+
+
+# -- evaluation -----------------------------------------------------------------------------------
+
+def evaluate_torch(model, tok, problems, batch, log):
+    """Greedy decoding of every held-out problem at every effort, through the exported weights."""
+    stop = [tok.specials["<|return|>"], tok.specials["<|call|>"]]
+    pad = tok.specials["<|endoftext|>"]
+    jobs = [(cat, p, e) for cat, p in problems for e in T.EFFORTS]
+    rows = []
+    for i in range(0, len(jobs), batch):
+        chunk = jobs[i:i + batch]
+        prompts = [tok.encode(EV.first_prompt(cat, p, e)) for cat, p, e in chunk]
+        outs = greedy_generate(model, prompts, stop, 400, pad)
+        second = []
+        for (cat, p, e), out in zip(chunk, outs):
+            first = EV.score_first(cat, p, tok.decode(out))
+            rows.append({"category": cat, "effort": e, "question": p.question,
+                         "completion": tok.decode(out), "first": first, "second": None})
+            if cat == "mul_tool" and first["well_formed"]:
+                second.append((len(rows) - 1, p, tok.encode(EV.tool_prompt(
+                    cat, p, e, first["analysis"], first["call_args"], p.tool_result))))
+        if second:
+            outs2 = greedy_generate(model, [s[2] for s in second], stop, 100, pad)
+            for (row, p, _), out in zip(second, outs2):
+                r = rows[row]
+                r["second"] = EV.score_second(p, tok.decode(out))
+                r["second_completion"] = tok.decode(out)
+        log(f"evaluated {min(i + batch, len(jobs))}/{len(jobs)}")
+    return rows
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.results, exist_ok=True)
+    log_lines = []
+
+    def log(msg):
+        print(msg, flush=True)
+        log_lines.append(msg)
+
+    t_start = time.time()
+    tok = data.build_tokenizer(args.seed)
+    spelled = data.spelled_words(tok, T.WORDS)
+    word_rng = random.Random(args.seed + 1)
+    heldout = sorted(word_rng.sample(spelled, HELDOUT_WORDS))
+    train_words = [w for w in spelled if w not in heldout]
+    problems = EV.eval_problems(args.seed + 2, heldout, args.eval_per_cell)
+    excluded = frozenset(p.key for _, p in problems)
+    log(f"tokenizer: {tok.vocab_size} tokens ({len(tok.ranks)} BPE + {len(tok.specials)} special); "
+        f"{len(train_words)} training words, {len(heldout)} held out; {len(problems)} eval problems")
+
+    cfg = GptOssConfig(vocab_size=tok.vocab_size, **ARCH)
+    model = GptOss(cfg)
+    init_weights(model, args.seed)
+    n_params = sum(p.numel() for p in model.parameters())
+    log(f"model: {json.dumps(ARCH)}, vocab {cfg.vocab_size}, {n_params / 1e6:.2f}M parameters")
+    model.to(args.device)
+    stream = batch_stream(random.Random(args.seed + 3), tok, train_words, excluded,
+                          args.batch_tokens)
+    stats = train(args, model, stream, log)
+    log(f"trained {stats['steps']} steps, {stats['tokens']} tokens ({stats['trained_tokens']} with "
+        f"loss) in {stats['seconds'] / 60:.1f} min")
+
+    export(model, tok, args.out)
+    size = sum(os.path.getsize(os.path.join(args.out, f)) for f in os.listdir(args.out))
+    log(f"exported to {os.path.normpath(args.out)}: {size / 1e6:.2f} MB")
+    summary = {"seed": args.seed, "arch": ARCH, "vocab_size": cfg.vocab_size, "params": n_params,
+               "train": stats, "export_bytes": size, "args": vars(args),
+               "torch": torch.__version__, "threads": args.threads}
+    if not args.skip_eval:
+        exported = load_model(args.out).to(args.device)  # what ships: bf16 + MXFP4 dequantised
+        t_eval = time.time()
+        rows = evaluate_torch(exported, tok, problems, args.eval_batch, log)
+        table, ev = EV.summarize(rows, tok)
+        log("PyTorch evaluation of the exported files (greedy):\n" + table)
+        summary["eval"] = ev
+        summary["eval_seconds"] = time.time() - t_eval
+        with open(os.path.join(args.results, "torch-eval.md"), "w") as f:
+            f.write(table + "\n")
+        with open(os.path.join(args.results, "torch-eval-samples.jsonl"), "w") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    summary["total_seconds"] = time.time() - t_start
+    log(f"total {summary['total_seconds'] / 60:.1f} min")
+    with open(os.path.join(args.results, "train-summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(args.results, "train-log.txt"), "w") as f:
+        f.write("\n".join(log_lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
