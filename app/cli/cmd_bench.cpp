@@ -99,10 +99,7 @@ struct BenchArgs {
 
 Result<BenchArgs> bench_args(const Args& args) {
     const std::string backend = args.get_or("backend", "cpu");
-    if (backend == "cuda") {
-        return Status(StatusCode::unsupported, "CUDA backend not available in this build");
-    }
-    if (backend != "cpu") {
+    if (backend != "cpu" && backend != "cuda") {
         return Status(StatusCode::invalid_argument,
                       "--backend must be cpu or cuda, got '" + backend + "'");
     }
@@ -127,21 +124,8 @@ int run_bench(const Words& words) {
                   "depth-fill", "prefill-chunk", "seed"});
     auto args = Args::parse(words, names, {});
     if (!args) return fail("bench", args.status().message(), 2);
-    if (!args->has("model")) return fail("bench", "missing required option --model", 2);
     if (!args->positional().empty()) {
         return fail("bench", "unexpected argument '" + args->positional()[0] + "'", 2);
-    if (!args->positional().empty())
-        return fail("bench", "unexpected argument '" + args->positional()[0] + "'", 2);
-    const std::string backend = args->get_or("backend", "cpu");
-    if (backend != "cpu" && backend != "cuda")
-        return fail("bench", "--backend must be cpu or cuda, got '" + backend + "'", 2);
-    if (backend == "cpu" && !args->has("model"))
-        return fail("bench", "missing required option --model", 2);
-    auto prompt_tokens = args->get_int("prompt-tokens", 128);
-    auto gen_tokens = args->get_int("gen-tokens", 32);
-    auto depth = args->get_int("context-depth", 0);
-    for (const Status& status : {prompt_tokens.status(), gen_tokens.status(), depth.status()}) {
-        if (!status.ok()) return fail("bench", status.message(), 2);
     }
     auto bench = bench_args(*args);
     if (!bench) {
@@ -151,11 +135,10 @@ int run_bench(const Words& words) {
     if (auto options = model_options(*args); !options) {
         return fail("bench", options.status().message(), 2);
     }
-    if (backend == "cuda") {
-        return run_bench_cuda(*args, {*prompt_tokens, *gen_tokens, *depth});
+    if (args->get_or("backend", "cpu") == "cuda") {
+        return run_bench_cuda(*args, {bench->prompt, bench->generate, bench->depth});
     }
-    auto options = model_options(*args);
-    if (!options) return fail("bench", options.status().message(), 2);
+    if (!args->has("model")) return fail("bench", "missing required option --model", 2);
 
     const auto load_start = Clock::now();
     auto model = load_model(*args);
