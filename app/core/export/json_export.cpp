@@ -69,6 +69,7 @@ Json conversation_json(const ConversationRecord& record) {
                            {"max_output_tokens", s.sampling.max_output_tokens}};
     out["context_policy"] = std::string(to_string(s.context_policy));
     out["enabled_tools"] = s.enabled_tools;
+    out["tool_folder"] = text_or_null(s.tool_folder);
     Json system = Json::object();
     system["reasoning_effort"] = std::string(to_string(s.effort));
     Json builtin = Json::array();
