@@ -24,8 +24,10 @@ Json time_or_null(const std::optional<Timestamp>& time) {
     return time ? Json(format_iso8601(*time)) : Json(nullptr);
 }
 
+// Harmony's built-in tools, declared in the system message. Ponder's "python" is a function
+// tool (app/core/tools) declared in the developer message, so it is not one of them.
 bool is_builtin_tool(const std::string& name) {
-    return name == "browser" || name == "python";
+    return name == "browser";
 }
 
 Json metrics_json(const MessageMetrics& m) {
