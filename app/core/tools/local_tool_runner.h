@@ -16,8 +16,9 @@
 // approved_always (HistoryStore::tool_always_approved). Later calls it lets through are stored
 // as approved_always too. There is no revoking it short of deleting those calls.
 //
-// Thread-safety: definitions() and run() are called on the turn's thread (ChatSession's);
-// tools(), definitions() may also be called from another thread while no run() is active.
+// Thread-safety: once set up (add_tool), every method may be called from any thread, also
+// concurrently (a settings screen may call tools() while a turn runs). run() uses the
+// ApprovalPrompt and the store on the calling thread, which must be the store's thread.
 #pragma once
 
 #include <chrono>

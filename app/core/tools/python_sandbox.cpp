@@ -60,12 +60,12 @@ std::pair<uid_t, gid_t> unprivileged_ids() {
 }
 
 // The folders the code may read and execute from (Landlock): the system's, and the
-// interpreter's own installation.
+// interpreter's own installation. (/proc is added inside, when it is the sandbox's own.)
 std::vector<std::string> readable_paths(const std::string& interpreter) {
-    std::vector<std::string> paths = {"/usr",         "/lib",        "/lib64",
-                                      "/lib32",       "/bin",        "/sbin",
-                                      "/etc",         "/proc",       "/sys/devices/system/cpu",
-                                      "/dev/urandom", "/dev/random", "/dev/zero"};
+    std::vector<std::string> paths = {
+        "/usr",         "/lib",        "/lib64",   "/lib32",
+        "/bin",         "/sbin",       "/etc",     "/sys/devices/system/cpu",
+        "/dev/urandom", "/dev/random", "/dev/zero"};
     std::error_code error;
     const auto real = std::filesystem::canonical(interpreter, error);
     if (!error) {
@@ -104,6 +104,7 @@ std::string describe_protections(std::int32_t bits) {
     static const std::pair<std::int32_t, const char*> kNames[] = {
         {sb::kNetworkNamespace, "no network (own network namespace)"},
         {sb::kPidNamespace, "own process namespace"},
+        {sb::kPrivateProc, "private /proc"},
         {sb::kReadOnlyMounts, "read-only file system with a private /tmp"},
         {sb::kLandlockFiles, "Landlock file rules"},
         {sb::kLandlockNetwork, "Landlock network rules"},

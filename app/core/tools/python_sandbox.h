@@ -6,9 +6,9 @@
 //   the code runs in a fresh tmpfs on /tmp (size-limited, gone when the code ends); with
 //   Landlock, additionally writes only beneath /tmp and reads only from system folders and the
 //   interpreter's own (not the user's home). One of the two must work, or nothing runs.
-// - nothing outside is visible or reachable: new PID, IPC and UTS namespaces; the app's open
-//   files are closed before the interpreter starts; when the app runs as root, the code runs as
-//   nobody.
+// - nothing outside is visible or reachable: new PID, IPC and UTS namespaces, with a /proc of
+//   their own where the kernel allows it; the app's open files are closed before the interpreter
+//   starts; when the app runs as root, the code runs as nobody.
 // - bounded: CPU seconds, address space per process, processes (a fork bomb stops there), file
 //   size, open files (setrlimit); a wall-clock limit, after which every process of the sandbox is
 //   killed; output kept up to a limit, and a program that writes much more is stopped.

@@ -164,6 +164,7 @@ bool restrict_with_landlock(const SandboxPlan& plan, int abi, std::int32_t& prot
         ok = add_rule(ruleset, *path, read, file_rights);
     for (const char* const* path = plan.device_paths; ok && *path; ++path)
         ok = add_rule(ruleset, *path, kFsReadFile | kFsWriteFile | (fs & kFsIoctlDev), file_rights);
+    if (ok && (protections & kPrivateProc)) ok = add_rule(ruleset, "/proc", read, file_rights);
     ok = ok && add_rule(ruleset, "/tmp", fs, file_rights) &&
          syscall(SYS_landlock_restrict_self, ruleset, 0U) == 0;
     const int saved = errno;
@@ -210,6 +211,13 @@ bool write_code(const SandboxPlan& plan) {
     }
     if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, plan.tmpfs_options) != 0) {
         fail(kStageTmpfs, errno);
+    }
+    // A /proc of our own PID namespace, so the host's processes (their command lines) are not
+    // listed. The kernel refuses it where the host's /proc is partly hidden (some containers);
+    // then Landlock, if present, keeps /proc unreadable instead.
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, nullptr) ==
+        0) {
+        protections |= kPrivateProc;
     }
     if (!write_code(plan) || chdir("/tmp") != 0) fail(kStageWriteCode, errno);
 

@@ -42,6 +42,7 @@ enum Protection : std::int32_t {
     kLandlockScope = 1 << 5,     // no signals or abstract sockets out of the sandbox (ABI 6+)
     kResourceLimits = 1 << 6,    // CPU, memory, processes, file size, open files
     kDroppedRoot = 1 << 7,       // the app ran as root: the code runs as nobody
+    kPrivateProc = 1 << 8,       // /proc shows the sandbox's processes only
 };
 
 // The step that failed, as the value of a kFailure record.

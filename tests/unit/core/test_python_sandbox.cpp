@@ -230,6 +230,23 @@ class TestPythonSandbox : public QObject {
         QCOMPARE(r.stdout_text, std::string("['0', '1', '2', '3']\n"));  // 3: listdir's own
     }
 
+    void otherProcessesAreInvisible() {
+        const SandboxRun r =
+            run("import os\n"
+                "print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))\n"
+                "try:\n    os.kill(" +
+                std::to_string(getpid()) +
+                ", 9)\n    print('SIGNALLED')\n"
+                "except OSError:\n    print('no such process')\n");
+        if (r.protections & sandbox::kPrivateProc) {
+            QCOMPARE(r.stdout_text, std::string("[1]\nno such process\n"));
+        } else {
+            // No private /proc here: then Landlock must keep the host's /proc unreadable.
+            QVERIFY(r.protections & sandbox::kLandlockFiles);
+            QVERIFY(r.stderr_text.find("PermissionError") != std::string::npos);
+        }
+    }
+
     void stopKillsTheProgram() {
         std::atomic<bool> cancel{false};
         std::thread stopper([&] {
