@@ -1,16 +1,27 @@
 // `ponder-cli chat --model DIR [--db FILE] [--conversation ID | --new] [--effort low|medium|high]
 //  [--prompt TEXT] [--hide-reasoning] [--max-tokens N] [--temperature T] [--top-p P] [--seed S]
-//  [--context N] [--layout ...] [--threads N]`
+//  [--context N] [--layout ...] [--threads N]
+//  [--tools calculator,current_time,python,read_file,search_files|none] [--files DIR]
+//  [--approve ask|always|never]`
 //
 // Chats through the same core as the desktop app, so the prompt and the stored rows are the
 // same. Reasoning (the analysis channel) is shown marked as such, or hidden; the answer goes to
 // stdout; everything is stored in the history. Without --prompt it is an interactive loop;
 // Ctrl+C stops the answer being generated (a second Ctrl+C at the prompt quits).
+//
+// Tools (app/core/tools): --tools sets the conversation's tools (stored with it; a new
+// conversation starts with calculator and current_time), --files shares a folder with
+// read_file/search_files (and turns them on when --tools is not given). Before a tool runs,
+// --approve ask (the default when stdin is a terminal) asks on the terminal: once, always in
+// this conversation, or no; always approves every call of this run; never (the default
+// otherwise) denies every call.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <set>
 #include <string>
@@ -21,6 +32,7 @@
 #include "app/core/chat/chat_session.h"
 #include "app/core/chat/model_identity.h"
 #include "app/core/data_paths.h"
+#include "app/core/tools/local_tool_runner.h"
 #include "engine/tokenizer/o200k_harmony.h"
 
 namespace ponder::cli {
@@ -97,12 +109,53 @@ void print_footer(const core::TurnSummary& summary, core::ReasoningEffort effort
             : (std::string(core::to_string(summary.state)) + ": " + summary.detail).c_str());
 }
 
+// --tools: a comma-separated list of built-in tool names, or "none".
+Result<std::vector<std::string>> parse_tool_list(const std::string& text) {
+    std::vector<std::string> tools;
+    if (text == "none") return tools;
+    const auto& known = core::builtin_tool_names();
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        const std::string name = text.substr(start, comma - start);
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            std::string list;
+            for (const auto& k : known)
+                list += (list.empty() ? "" : ", ") + k;
+            return Status(
+                StatusCode::invalid_argument,
+                "--tools: unknown tool '" + name + "' (the tools are " + list + ", or none)");
+        }
+        if (std::find(tools.begin(), tools.end(), name) == tools.end()) tools.push_back(name);
+        start = comma + 1;
+    }
+    return tools;
+}
+
+// --approve ask: one question per call on the terminal.
+core::ApprovalDecision ask_on_terminal(const core::ApprovalRequest& request,
+                                       const std::atomic<bool>* cancel) {
+    std::fprintf(stderr,
+                 "\nAllow %s with\n%s\n[y] yes, once  [a] always in this conversation  "
+                 "[n] no: ",
+                 request.tool.c_str(), request.arguments.c_str());
+    std::fflush(stderr);
+    std::string answer;
+    if (!std::getline(std::cin, answer) || (cancel && cancel->load())) {
+        std::cin.clear();  // Ctrl+C interrupted the read: the next prompt still works
+        return core::ApprovalDecision::deny;
+    }
+    if (answer == "y" || answer == "yes") return core::ApprovalDecision::approve_once;
+    if (answer == "a" || answer == "always") return core::ApprovalDecision::approve_always;
+    return core::ApprovalDecision::deny;
+}
+
 }  // namespace
 
 int run_chat(const Words& words) {
     std::set<std::string> names(std::begin(model_option_names), std::end(model_option_names));
     names.insert({"db", "conversation", "effort", "prompt", "max-tokens", "temperature", "top-p",
-                  "seed", "context"});
+                  "seed", "context", "tools", "files", "approve"});
     auto args = Args::parse(words, names, {"new", "hide-reasoning"});
     if (!args) return fail("chat", args.status().message(), 2);
     if (!args->has("model")) return fail("chat", "missing required option --model", 2);
@@ -124,6 +177,24 @@ int run_chat(const Words& words) {
         if (!status.ok()) return fail("chat", status.message(), 2);
     }
     if (*context < 256) return fail("chat", "--context must be at least 256 tokens", 2);
+    std::optional<std::vector<std::string>> tools;
+    if (auto text = args->get("tools")) {
+        auto parsed = parse_tool_list(*text);
+        if (!parsed) return fail("chat", parsed.status().message(), 2);
+        tools = *parsed;
+    }
+    std::string folder;
+    if (auto dir = args->get("files")) {
+        std::error_code error;
+        folder = std::filesystem::canonical(*dir, error).string();
+        if (error || !std::filesystem::is_directory(folder)) {
+            return fail("chat", "--files: " + *dir + " is not a folder", 2);
+        }
+    }
+    const std::string approve = args->get_or("approve", isatty(STDIN_FILENO) ? "ask" : "never");
+    if (approve != "ask" && approve != "always" && approve != "never") {
+        return fail("chat", "--approve must be ask, always or never", 2);
+    }
 
     const std::string model_dir = *args->get("model");
     auto identity = core::read_model_identity(model_dir);
@@ -148,6 +219,7 @@ int run_chat(const Words& words) {
     } else {
         core::ConversationSettings settings;
         settings.model = identity->display_name;
+        settings.enabled_tools = core::default_enabled_tools();
         auto created = (*store)->create_conversation("", settings);
         if (!created) return fail("chat", created.status().message());
         conversation_id = created->id;
@@ -160,6 +232,14 @@ int run_chat(const Words& words) {
     if (*seed >= 0) settings.sampling.seed = *seed;
     if (*max_tokens > 0) settings.sampling.max_output_tokens = *max_tokens;
     settings.model = identity->display_name;
+    if (tools) settings.enabled_tools = *tools;
+    if (!folder.empty()) {
+        settings.tool_folder = folder;
+        for (const char* name : {"read_file", "search_files"}) {
+            if (!tools && !core::tool_enabled(settings, name))
+                settings.enabled_tools.push_back(name);
+        }
+    }
     if (!(settings == conversation->settings)) {
         if (Status status = (*store)->update_settings(conversation_id, settings); !status.ok()) {
             return fail("chat", status.message(), 2);
@@ -167,7 +247,25 @@ int run_chat(const Words& words) {
     }
     std::fprintf(stderr, "conversation %s\n", conversation_id.c_str());
 
+    core::LocalToolRunnerOptions tool_options;
+    if (approve == "ask") {
+        tool_options.approve = ask_on_terminal;
+        tool_options.store = store->get();  // honours and records "always"
+    } else if (approve == "always") {
+        tool_options.approve = [](const core::ApprovalRequest&, const std::atomic<bool>*) {
+            return core::ApprovalDecision::approve_once;  // this run's policy, not remembered
+        };
+    }
+    core::LocalToolRunner runner(std::move(tool_options));
+    for (const core::ToolInfo& tool : runner.tools(settings)) {
+        if (tool.enabled && !tool.unavailable_reason.empty()) {
+            std::fprintf(stderr, "%s is not offered: %s\n", tool.name.c_str(),
+                         tool.unavailable_reason.c_str());
+        }
+    }
+
     core::ChatSession session(**store, **source, *tokenizer, *identity);
+    session.set_tool_runner(&runner);
     TerminalView view(!args->has("hide-reasoning"), isatty(STDOUT_FILENO) != 0);
     auto run_one = [&](const std::string& text) -> int {
         g_cancel.store(false);

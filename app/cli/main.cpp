@@ -32,6 +32,8 @@ const std::vector<Command>& commands() {
         {"render", "the harmony prompt for a conversation JSON file (text or --ids)", run_render},
         {"history", "list, show, search, export, import and delete conversations (history help)",
          run_history},
+        {"tool", "run one local tool by hand (calculator, python, ...); no name: list them",
+         run_tool},
 #endif
     };
     return table;

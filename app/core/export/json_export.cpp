@@ -24,8 +24,10 @@ Json time_or_null(const std::optional<Timestamp>& time) {
     return time ? Json(format_iso8601(*time)) : Json(nullptr);
 }
 
+// Harmony's built-in tools, declared in the system message. Ponder's "python" is a function
+// tool (app/core/tools) declared in the developer message, so it is not one of them.
 bool is_builtin_tool(const std::string& name) {
-    return name == "browser" || name == "python";
+    return name == "browser";
 }
 
 Json metrics_json(const MessageMetrics& m) {
@@ -69,6 +71,7 @@ Json conversation_json(const ConversationRecord& record) {
                            {"max_output_tokens", s.sampling.max_output_tokens}};
     out["context_policy"] = std::string(to_string(s.context_policy));
     out["enabled_tools"] = s.enabled_tools;
+    out["tool_folder"] = text_or_null(s.tool_folder);
     Json system = Json::object();
     system["reasoning_effort"] = std::string(to_string(s.effort));
     Json builtin = Json::array();

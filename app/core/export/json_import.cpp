@@ -320,6 +320,7 @@ Status read_conversation(const Json& value, const std::string& path, Conversatio
     }
     // enabled_tools (written by export) is the complete list; builtin_tools only a part of it.
     PONDER_READ(f.string_list("enabled_tools", s.enabled_tools));
+    PONDER_READ(f.string("tool_folder", s.tool_folder, /*required=*/false, /*nullable=*/true));
 
     const Json* messages = f.find("messages");
     if (!messages) return missing(f.path("messages"));

@@ -148,6 +148,10 @@ class HistoryStore {
                                    ToolApproval approval = ToolApproval::pending);
     Result<ToolCall> tool_call(ToolCallId id);
     Status set_tool_approval(ToolCallId id, ToolApproval approval);
+    // Whether a call of `tool_name` in this conversation was approved "always" (approval
+    // approved_always): the standing permission the tool runner honours without asking. Both
+    // spellings match: "functions.calculator" and "calculator".
+    Result<bool> tool_always_approved(std::string_view conversation_id, std::string_view tool_name);
     Status start_tool_call(ToolCallId id);  // started_at = now
     // finished_at = now, duration_ms = finished_at - started_at. `result` is the complete output.
     Status finish_tool_call(ToolCallId id, std::optional<std::string> result,

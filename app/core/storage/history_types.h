@@ -56,7 +56,9 @@ struct ConversationSettings {
     std::string developer_instructions;
     SamplingSettings sampling;
     ContextPolicy context_policy = ContextPolicy::error;
-    std::vector<std::string> enabled_tools;  // e.g. {"python", "functions.get_temp"}
+    std::vector<std::string> enabled_tools;  // e.g. {"calculator", "python"} (app/core/tools)
+    // The folder read_file and search_files may read (an absolute path); empty: none shared.
+    std::string tool_folder;
     bool operator==(const ConversationSettings&) const = default;
 };
 

@@ -46,6 +46,10 @@ Status check_settings(const ConversationSettings& settings) {
             return Status(StatusCode::invalid_argument, "enabled_tools lists '" + tool + "' twice");
         }
     }
+    if (!settings.tool_folder.empty() && settings.tool_folder.front() != '/') {
+        return Status(StatusCode::invalid_argument,
+                      "tool_folder must be an absolute path, got '" + settings.tool_folder + "'");
+    }
     return Status::success();
 }
 
@@ -69,6 +73,7 @@ ConversationSettings repaired(const ConversationSettings& settings) {
     ConversationSettings out = settings;
     out.model = repair_utf8(settings.model);
     out.developer_instructions = repair_utf8(settings.developer_instructions);
+    out.tool_folder = repair_utf8(settings.tool_folder);
     for (std::string& tool : out.enabled_tools)
         tool = repair_utf8(tool);
     return out;

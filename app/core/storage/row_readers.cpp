@@ -54,6 +54,7 @@ Result<Conversation> read_conversation(const Statement& row) {
         s.enabled_tools.push_back(tool.get<std::string>());
     }
     c.active_leaf = row.column_opt_int(17);
+    s.tool_folder = row.column_text(18);
     return c;
 }
 

@@ -155,12 +155,19 @@ INSERT INTO message_search(rowid, text)
 INSERT INTO title_search(rowid, title) SELECT id, title FROM conversations;
 )sql";
 
+// Version 3: the folder a conversation shares with the read_file and search_files tools (an
+// absolute path; '' when none). Existing conversations share none.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE conversations ADD COLUMN tool_folder TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& history_migrations() {
     static const std::vector<Migration> ladder = {
         {1, kSchemaV1},
         {2, kSchemaV2},
+        {3, kSchemaV3},
     };
     return ladder;
 }

@@ -28,13 +28,14 @@ inline constexpr const char* kCheckpointTruncate = "PRAGMA wal_checkpoint(TRUNCA
 #define PONDER_CONVERSATION_COLUMNS                                                            \
     "c.uuid, c.title, c.created_at, c.updated_at, c.pinned, c.deleted_at, c.model, "           \
     "c.reasoning_effort, c.developer_instructions, c.temperature, c.top_p, c.top_k, c.min_p, " \
-    "c.seed, c.max_output_tokens, c.context_policy, c.enabled_tools, c.active_leaf_id "
+    "c.seed, c.max_output_tokens, c.context_policy, c.enabled_tools, c.active_leaf_id, "       \
+    "c.tool_folder "
 
 inline constexpr const char* kInsertConversation = R"sql(
 INSERT INTO conversations (uuid, title, created_at, updated_at, pinned, deleted_at, model,
     reasoning_effort, developer_instructions, temperature, top_p, top_k, min_p, seed,
-    max_output_tokens, context_policy, enabled_tools)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+    max_output_tokens, context_policy, enabled_tools, tool_folder)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
 )sql";
 inline constexpr const char* kSelectConversation =
     "SELECT " PONDER_CONVERSATION_COLUMNS ", c.id FROM conversations c WHERE c.uuid = ?1";
@@ -58,7 +59,7 @@ inline constexpr const char* kSetPinned = "UPDATE conversations SET pinned = ?2 
 inline constexpr const char* kUpdateSettings = R"sql(
 UPDATE conversations SET model = ?2, reasoning_effort = ?3, developer_instructions = ?4,
     temperature = ?5, top_p = ?6, top_k = ?7, min_p = ?8, seed = ?9, max_output_tokens = ?10,
-    context_policy = ?11, enabled_tools = ?12
+    context_policy = ?11, enabled_tools = ?12, tool_folder = ?13
 WHERE uuid = ?1
 )sql";
 inline constexpr const char* kSoftDelete =
@@ -136,6 +137,13 @@ inline constexpr const char* kSelectToolCalls =
     "WHERE m.conversation_id = ?1 ORDER BY t.id";
 inline constexpr const char* kSelectToolCall =
     "SELECT " PONDER_TOOL_CALL_COLUMNS "FROM tool_calls t WHERE t.id = ?1";
+// Whether the user allowed `tool` "always" in this conversation (any of the names ?2, ?3: the
+// model may address a tool as "functions.calculator" or "calculator").
+inline constexpr const char* kToolAlwaysApproved = R"sql(
+SELECT EXISTS (SELECT 1 FROM tool_calls t JOIN messages m ON m.id = t.message_id
+    JOIN conversations c ON c.id = m.conversation_id
+    WHERE c.uuid = ?1 AND t.tool_name IN (?2, ?3) AND t.approval = 'approved_always')
+)sql";
 inline constexpr const char* kSetToolApproval = "UPDATE tool_calls SET approval = ?2 WHERE id = ?1";
 inline constexpr const char* kStartToolCall = "UPDATE tool_calls SET started_at = ?2 WHERE id = ?1";
 inline constexpr const char* kFinishToolCall = R"sql(

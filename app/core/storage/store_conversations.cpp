@@ -75,6 +75,7 @@ Result<Conversation> HistoryStore::create_conversation(std::string_view title,
                         .bind(15, s.max_output_tokens)
                         .bind(16, to_string(clean.context_policy))
                         .bind(17, encode_tool_list(clean.enabled_tools))
+                        .bind(18, clean.tool_folder)
                         .run();
     if (!status.ok()) return status;
     return conversation;
@@ -142,7 +143,8 @@ Status HistoryStore::update_settings(std::string_view id, const ConversationSett
             .bind(9, sampling.seed)
             .bind(10, sampling.max_output_tokens)
             .bind(11, to_string(clean.context_policy))
-            .bind(12, encode_tool_list(clean.enabled_tools));
+            .bind(12, encode_tool_list(clean.enabled_tools))
+            .bind(13, clean.tool_folder);
     });
 }
 

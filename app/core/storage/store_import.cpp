@@ -86,6 +86,7 @@ Status HistoryStore::insert_record(const ConversationRecord& record, const std::
                         .bind(15, s.max_output_tokens)
                         .bind(16, to_string(settings.context_policy))
                         .bind(17, encode_tool_list(settings.enabled_tools))
+                        .bind(18, settings.tool_folder)
                         .run();
     if (!status.ok()) return status;
     const std::int64_t row = sqlite3_last_insert_rowid(connection_->handle());

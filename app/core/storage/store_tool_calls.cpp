@@ -73,6 +73,19 @@ Status update_tool_call(Connection& db, const char* sql, ToolCallId id,
 
 }  // namespace
 
+Result<bool> HistoryStore::tool_always_approved(std::string_view conversation_id,
+                                                std::string_view tool_name) {
+    constexpr std::string_view kPrefix = "functions.";
+    const std::string bare(tool_name.starts_with(kPrefix) ? tool_name.substr(kPrefix.size())
+                                                          : tool_name);
+    const std::string qualified = std::string(kPrefix) + bare;
+    auto statement = connection_->cached(sql::kToolAlwaysApproved);
+    if (!statement) return statement.status();
+    auto row = (*statement)->bind(1, conversation_id).bind(2, bare).bind(3, qualified).step();
+    if (!row) return row.status();
+    return *row && (*statement)->column_int(0) != 0;
+}
+
 Status HistoryStore::set_tool_approval(ToolCallId id, ToolApproval approval) {
     return update_tool_call(*connection_, sql::kSetToolApproval, id,
                             [&](Statement& s) { s.bind(2, to_string(approval)); });

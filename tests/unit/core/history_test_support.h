@@ -104,6 +104,7 @@ inline Sample sample_conversation(HistoryStore& store) {
     settings.sampling.max_output_tokens = 2048;
     settings.context_policy = ContextPolicy::drop_oldest;
     settings.enabled_tools = {"functions.get_temp", "python"};
+    settings.tool_folder = "/home/ana/notes";
     auto conversation = store.create_conversation("Oslo weather", settings);
     if (!conversation) return s;
     s.id = conversation->id;

@@ -70,6 +70,7 @@ class TestHistoryImport : public QObject {
         QCOMPARE(s.effort, ReasoningEffort::low);
         QCOMPARE(s.developer_instructions, std::string("Be brief."));
         QCOMPARE(s.enabled_tools, (std::vector<std::string>{"browser", "functions.get_temp"}));
+        QVERIFY(s.tool_folder.empty());  // older files share no folder
     }
 
     void errorsNameThePathAndWhatWasExpected() {

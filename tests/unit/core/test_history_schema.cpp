@@ -102,6 +102,8 @@ class TestHistorySchema : public QObject {
         auto conversation = store->load_conversation("old-conversation");
         QVERIFY(conversation.ok());
         QCOMPARE(conversation->messages.size(), size_t(1));
+        // Migration 3: an older conversation shares no folder with the file tools.
+        QVERIFY(conversation->conversation.settings.tool_folder.empty());
     }
 
     void failedMigrationStepLeavesThePreviousVersion() {

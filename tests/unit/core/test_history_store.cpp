@@ -133,6 +133,7 @@ class TestHistoryStore : public QObject {
         settings.sampling.seed = -7;
         settings.context_policy = ContextPolicy::drop_oldest;
         settings.enabled_tools = {"python", "browser"};
+        settings.tool_folder = "/home/ana/notes";
         REQUIRE_OK(store->update_settings(c->id, settings));
         QVERIFY(store->conversation(c->id)->settings == settings);
 
@@ -147,6 +148,9 @@ class TestHistoryStore : public QObject {
         QVERIFY(!store->update_settings(c->id, bad).ok());
         bad = settings;
         bad.enabled_tools = {"python", "python"};
+        QVERIFY(!store->update_settings(c->id, bad).ok());
+        bad = settings;
+        bad.tool_folder = "notes";  // relative: whose working directory?
         QVERIFY(!store->update_settings(c->id, bad).ok());
         QVERIFY(!store->create_conversation("x", bad).ok());
         QVERIFY(store->conversation(c->id)->settings == settings);  // unchanged by the failures
