@@ -196,6 +196,7 @@ Result<std::unique_ptr<CudaBackend>> CudaBackend::create(const ModelConfig& conf
     }
 
     std::unique_ptr<CudaBackend> backend(new CudaBackend(api, config, context));
+    backend->prefill_chunk_ = options.prefill_chunk;
     backend->device_name_ = device.name;
     code = api->model_create(&abi.config, options.random_weights ? nullptr : &abi.weights,
                              &model_options, &backend->model_, &status);
@@ -229,6 +230,22 @@ Result<std::unique_ptr<Session>> CudaBackend::new_session(const SessionOptions& 
     ponder_cuda_session* session = nullptr;
     ponder_cuda_status status{};
     const int code = api_->session_create(model_, &session_options, &session, &status);
+    if (code == PONDER_CUDA_OUT_OF_MEMORY) {
+        // Say what the cache needed and what was free, as the load-time check does.
+        const AbiModel abi(config_, nullptr);
+        ponder_cuda_model_options model_options{};
+        model_options.prefill_chunk = prefill_chunk_;
+        ponder_cuda_memory_plan plan{};
+        ponder_cuda_status ignored{};
+        api_->plan_memory(&abi.config, &model_options, session_options.max_tokens, &plan, &ignored);
+        char text[256];
+        std::snprintf(text, sizeof(text),
+                      "a %s context needs %.2f GiB of GPU memory for its cache; the GPU has "
+                      "%.2f GiB free",
+                      context_words(session_options.max_tokens).c_str(), gib(plan.session_bytes),
+                      gib(plan.device_free_bytes));
+        return Status(StatusCode::out_of_memory, text);
+    }
     if (code != PONDER_CUDA_OK) return from_abi(code, status, "CUDA session");
     return std::unique_ptr<Session>(new CudaSession(api_, session));
 }

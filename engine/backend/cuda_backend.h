@@ -83,6 +83,7 @@ class CudaBackend final : public Backend {
     const ponder_cuda_api* api_;
     ModelConfig config_;
     std::int64_t default_context_;
+    int prefill_chunk_ = 0;
     ponder_cuda_model* model_ = nullptr;
     std::string device_name_;
 };

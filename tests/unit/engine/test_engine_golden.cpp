@@ -244,10 +244,11 @@ class TestEngineGolden : public QObject {
         QVERIFY(!missing.ok());
         ModelOptions cuda;
         cuda.backend = BackendPreference::cuda;
+        // No module or GPU here, or (on a GPU machine) a geometry the kernels do not cover:
+        // either way unsupported, with the reason (tests/unit/engine/test_cuda_fallback.cpp).
         auto no_cuda = Model::load(golden::model_dir("base"), cuda);
         QCOMPARE(no_cuda.status().code(), StatusCode::unsupported);
-        QVERIFY(no_cuda.status().message().find("CUDA backend not available in this build") !=
-                std::string::npos);
+        QVERIFY(no_cuda.status().message().find("CUDA") != std::string::npos);
     }
 
     void countsTheBytesADecodedTokenReads() {
