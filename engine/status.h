@@ -25,7 +25,7 @@ const char* status_code_name(StatusCode code);
 
 // A status code plus a human-readable message that says what was expected and what was found.
 class [[nodiscard]] Status {
-public:
+  public:
     Status() = default;
     Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
@@ -38,7 +38,7 @@ public:
     // "bad_model: tensor ... has shape [2, 3], expected [3, 2]"
     std::string to_string() const;
 
-private:
+  private:
     StatusCode code_ = StatusCode::ok;
     std::string message_;
 };
@@ -46,7 +46,7 @@ private:
 // Either a value or a non-ok Status. Modelled on std::expected (C++23) with C++20 tools.
 template <typename T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : state_(std::move(value)) {}
     Result(Status status) : state_(std::move(status)) { assert(!std::get<Status>(state_).ok()); }
 
@@ -65,7 +65,7 @@ public:
     // The failure; Status::success() when a value is held.
     Status status() const { return ok() ? Status::success() : std::get<Status>(state_); }
 
-private:
+  private:
     std::variant<T, Status> state_;
 };
 

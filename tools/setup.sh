@@ -6,7 +6,8 @@ set -euo pipefail
 
 # Build: compiler, CMake, Qt 6.4+ (Quick/Controls/Test), SQLite, nlohmann/json, PCRE2.
 # Run time: the QML modules (each is its own package; a missing one fails only at run time).
-# Tests: a headless X server, and fonts that cover Korean/CJK and emoji.
+# Tests: a headless X server, strace and unshare (the offline tests), and fonts that cover
+# Korean/CJK and emoji.
 packages=(
     cmake ninja-build g++ pkg-config ccache git
     qt6-base-dev qt6-declarative-dev
@@ -15,7 +16,7 @@ packages=(
     qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
     qml6-module-qt-labs-folderlistmodel qml6-module-qttest
     nlohmann-json3-dev libsqlite3-dev libpcre2-dev
-    xvfb xauth
+    xvfb xauth strace util-linux
     fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
 )
 

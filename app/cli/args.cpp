@@ -21,7 +21,8 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::set<st
             name = name.substr(0, eq);
         }
         if (switches.count(name)) {
-            if (inline_value) return Status(StatusCode::invalid_argument, "--" + name + " takes no value");
+            if (inline_value)
+                return Status(StatusCode::invalid_argument, "--" + name + " takes no value");
             args.switches_.insert(name);
         } else if (options.count(name)) {
             if (inline_value) {
@@ -63,7 +64,8 @@ Result<long long> Args::get_int(const std::string& name, long long fallback) con
     long long value = 0;
     auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
     if (ec != std::errc() || end != text->data() + text->size()) {
-        return Status(StatusCode::invalid_argument, "--" + name + " expects an integer, got '" + *text + "'");
+        return Status(StatusCode::invalid_argument,
+                      "--" + name + " expects an integer, got '" + *text + "'");
     }
     return value;
 }
@@ -74,7 +76,8 @@ Result<double> Args::get_double(const std::string& name, double fallback) const 
     char* end = nullptr;
     double value = std::strtod(text->c_str(), &end);
     if (text->empty() || end != text->c_str() + text->size()) {
-        return Status(StatusCode::invalid_argument, "--" + name + " expects a number, got '" + *text + "'");
+        return Status(StatusCode::invalid_argument,
+                      "--" + name + " expects a number, got '" + *text + "'");
     }
     return value;
 }

@@ -13,7 +13,7 @@
 namespace ponder::cli {
 
 class Args {
-public:
+  public:
     // `options` take a value ("--model DIR"); `switches` take none ("--special").
     // Bare words go to positional(). Fails on an unknown name or a missing value.
     static Result<Args> parse(const std::vector<std::string>& argv,
@@ -28,7 +28,7 @@ public:
     Result<double> get_double(const std::string& name, double fallback) const;
     const std::vector<std::string>& positional() const { return positional_; }
 
-private:
+  private:
     std::map<std::string, std::string> values_;
     std::set<std::string> switches_;
     std::vector<std::string> positional_;

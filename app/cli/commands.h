@@ -16,6 +16,16 @@ struct Command {
 };
 
 int run_backend(const Words& args);
+int run_chat(const Words& args);
+int run_make_model(const Words& args);
+int run_logits(const Words& args);
+int run_generate(const Words& args);
+int run_bench(const Words& args);
+int run_model_info(const Words& args);
+int run_tokenize(const Words& args);
+int run_detokenize(const Words& args);
+int run_render(const Words& args);
+int run_history(const Words& args);
 
 // All subcommands, in the order `ponder-cli help` lists them.
 const std::vector<Command>& commands();

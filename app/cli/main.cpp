@@ -4,7 +4,9 @@
 #include <string>
 
 #include "app/cli/commands.h"
+#ifndef PONDER_CLI_ENGINE_ONLY
 #include "app/core/version.h"
+#endif
 
 namespace ponder::cli {
 
@@ -12,6 +14,25 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"backend", "print the compute backend Ponder would use (CUDA device or CPU, and why)",
          run_backend},
+#ifndef PONDER_CLI_ENGINE_ONLY  // a GPU machine's build: no chat core, history or tokenizer
+        {"chat", "chat with a model; reasoning and answers are stored in the history", run_chat},
+#endif
+        {"logits", "write the logits of every position of a token file as .npy", run_logits},
+        {"generate", "continue a token file's prompt and print the generated ids", run_generate},
+        {"bench", "measure load, prefill and decode speed against memory bandwidth", run_bench},
+        {"make-model",
+         "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
+         run_make_model},
+        {"model-info", "open a model folder, check every tensor, print its shape (--model DIR)",
+         run_model_info},
+#ifndef PONDER_CLI_ENGINE_ONLY
+        {"tokenize", "text (stdin or --text-file) -> token ids; --special, --bench", run_tokenize},
+        {"detokenize", "token ids (stdin or --ids-file) -> the bytes they stand for",
+         run_detokenize},
+        {"render", "the harmony prompt for a conversation JSON file (text or --ids)", run_render},
+        {"history", "list, show, search, export, import and delete conversations (history help)",
+         run_history},
+#endif
     };
     return table;
 }
@@ -25,7 +46,8 @@ namespace {
 
 void print_help() {
     std::printf("usage: ponder-cli <command> [options]\n\ncommands:\n");
-    for (const Command& command : commands()) std::printf("  %-12s %s\n", command.name, command.summary);
+    for (const Command& command : commands())
+        std::printf("  %-12s %s\n", command.name, command.summary);
     std::printf("\n  ponder-cli --version   print the version\n");
 }
 
@@ -39,7 +61,11 @@ int main(int argc, char** argv) {
         return argc < 2 ? 2 : 0;
     }
     if (std::strcmp(argv[1], "--version") == 0) {
+#ifdef PONDER_CLI_ENGINE_ONLY
+        std::printf("ponder-cli %s (engine only)\n", PONDER_VERSION);
+#else
         std::printf("ponder-cli %s\n", ponder::core::version_string());
+#endif
         return 0;
     }
     for (const Command& command : commands()) {

@@ -28,11 +28,13 @@ void saveScreenshotWhenRendered(QQuickWindow* window, const QString& path) {
             delete frames;
             const QImage image = window->grabWindow();
             if (image.isNull() || !image.save(path, "PNG")) {
-                std::fprintf(stderr, "ponder: could not save the screenshot to %s\n", qPrintable(path));
+                std::fprintf(stderr, "ponder: could not save the screenshot to %s\n",
+                             qPrintable(path));
                 QCoreApplication::exit(1);
                 return;
             }
-            std::printf("screenshot saved: %s (%dx%d)\n", qPrintable(path), image.width(), image.height());
+            std::printf("screenshot saved: %s (%dx%d)\n", qPrintable(path), image.width(),
+                        image.height());
             QCoreApplication::exit(0);
         });
     });

@@ -6,7 +6,9 @@
 
 namespace ponder {
 
-const char* backend_kind_name(BackendKind kind) { return kind == BackendKind::cuda ? "cuda" : "cpu"; }
+const char* backend_kind_name(BackendKind kind) {
+    return kind == BackendKind::cuda ? "cuda" : "cpu";
+}
 
 std::string BackendInfo::summary() const {
     if (kind == BackendKind::cuda) {

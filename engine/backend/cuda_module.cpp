@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace ponder {
@@ -43,24 +44,38 @@ std::vector<std::string> candidate_paths() {
 
 CudaModule::CudaModule() {
     std::string errors;
+    const char* forced = std::getenv("PONDER_CUDA_MODULE");
     for (const auto& path : candidate_paths()) {
-        if (path.find('/') != std::string::npos && !std::filesystem::exists(path)) continue;
+        if (path.find('/') != std::string::npos && !std::filesystem::exists(path)) {
+            if (forced != nullptr && *forced != '\0') {
+                errors += "PONDER_CUDA_MODULE names " + path + ", which does not exist; ";
+            }
+            continue;
+        }
         void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (handle == nullptr) {
             errors += std::string(dlerror()) + "; ";
             continue;
         }
-        auto abi = reinterpret_cast<ponder_cuda_abi_version_fn>(dlsym(handle, "ponder_cuda_abi_version"));
+        auto abi =
+            reinterpret_cast<ponder_cuda_abi_version_fn>(dlsym(handle, "ponder_cuda_abi_version"));
         auto probe = reinterpret_cast<ponder_cuda_probe_fn>(dlsym(handle, "ponder_cuda_probe"));
-        if (abi == nullptr || probe == nullptr || abi() != PONDER_CUDA_ABI_VERSION) {
-            errors += path + ": not a compatible Ponder CUDA module; ";
+        auto get_api = reinterpret_cast<ponder_cuda_api_fn>(dlsym(handle, "ponder_cuda_get_api"));
+        if (abi == nullptr || probe == nullptr || get_api == nullptr ||
+            abi() != PONDER_CUDA_ABI_VERSION) {
+            errors += path + ": not a compatible Ponder CUDA module (ABI " +
+                      std::to_string(abi != nullptr ? abi() : 0) + ", this build needs " +
+                      std::to_string(PONDER_CUDA_ABI_VERSION) + "); ";
             dlclose(handle);
             continue;
         }
         probe_ = probe;  // the handle stays open for the life of the process
+        api_ = get_api();
         return;
     }
-    load_error_ = errors.empty() ? std::string("this build has no CUDA backend module")
+    if (!errors.empty() && errors.size() >= 2) errors.resize(errors.size() - 2);  // "; "
+    load_error_ = errors.empty() ? std::string("the CUDA backend module (") + kModuleName +
+                                       ") is not installed next to the program"
                                  : "CUDA backend module not loadable: " + errors;
 }
 

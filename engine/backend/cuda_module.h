@@ -9,17 +9,20 @@
 namespace ponder {
 
 class CudaModule {
-public:
+  public:
     // The process-wide module, loaded on first use. Never null; check available().
     static const CudaModule& instance();
 
     bool available() const { return probe_ != nullptr; }
     const std::string& load_error() const { return load_error_; }  // why it is unavailable
     ponder_cuda_probe_fn probe() const { return probe_; }
+    // The module's function table (models, sessions, forward passes); null when unavailable.
+    const ponder_cuda_api* api() const { return api_; }
 
-private:
+  private:
     CudaModule();
     ponder_cuda_probe_fn probe_ = nullptr;
+    const ponder_cuda_api* api_ = nullptr;
     std::string load_error_;
 };
 

@@ -4,7 +4,7 @@
 
 class TestAppWindow : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void screenshotOfTheRealWindow() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
@@ -25,7 +25,8 @@ private slots:
         // A rendered window has text and panes, not one flat colour.
         QSet<QRgb> colours;
         for (int y = 0; y < image.height(); y += 7)
-            for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
         QVERIFY2(colours.size() > 3, "the screenshot is blank");
     }
     void versionFlag() {

@@ -25,10 +25,10 @@ Run run_cli(const QStringList& arguments) {
 
 class TestCli : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void parsesOptionsSwitchesAndPositionals() {
-        auto args = Args::parse({"--model", "/m", "--special", "word", "--seed=7"}, {"model", "seed"},
-                                {"special"});
+        auto args = Args::parse({"--model", "/m", "--special", "word", "--seed=7"},
+                                {"model", "seed"}, {"special"});
         QVERIFY(args.ok());
         QCOMPARE(args->get_or("model", ""), std::string("/m"));
         QVERIFY(args->has("special"));

@@ -4,7 +4,7 @@
 
 class TestDataPaths : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void followsXdgDataHome() {
         qputenv("XDG_DATA_HOME", "/tmp/xdg-data");
         qunsetenv("PONDER_DB");

@@ -8,7 +8,7 @@ using namespace ponder;
 
 class TestBackendSelect : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void cpuPreferenceNeverProbes() {
         const BackendInfo info = select_backend(BackendPreference::cpu);
         QCOMPARE(info.kind, BackendKind::cpu);

@@ -8,7 +8,7 @@ using ponder::StatusCode;
 
 class TestStatus : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void successIsOk() {
         const Status status = Status::success();
         QVERIFY(status.ok());
@@ -18,7 +18,8 @@ private slots:
         const Status status(StatusCode::bad_model, "tensor x has shape [2], expected [3]");
         QVERIFY(!status.ok());
         QCOMPARE(status.code(), StatusCode::bad_model);
-        QCOMPARE(status.to_string(), std::string("bad model: tensor x has shape [2], expected [3]"));
+        QCOMPARE(status.to_string(),
+                 std::string("bad model: tensor x has shape [2], expected [3]"));
     }
     void resultHoldsValueOrStatus() {
         Result<int> good = 42;

@@ -1,0 +1,44 @@
+#include "app/core/chat/model_identity.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace ponder::core {
+
+Result<ModelIdentity> read_model_identity(const std::filesystem::path& model_dir) {
+    ModelIdentity identity;
+    const std::filesystem::path canonical = std::filesystem::weakly_canonical(model_dir);
+    identity.display_name = canonical.filename().string();
+    const std::filesystem::path file = model_dir / "ponder.json";
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) return identity;
+
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) return Status(StatusCode::io_error, "cannot read " + file.string());
+    const nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, false);
+    if (!json.is_object()) {
+        return Status(StatusCode::bad_model, file.string() + " is not a JSON object");
+    }
+    auto read = [&](const char* key, std::string& out) -> Status {
+        auto it = json.find(key);
+        if (it == json.end()) return Status::success();
+        if (!it->is_string()) {
+            return Status(StatusCode::bad_model,
+                          file.string() + ": \"" + key + "\" must be a string");
+        }
+        out = it->get<std::string>();
+        return Status::success();
+    };
+    for (auto [key, field] : {std::pair{"display_name", &identity.display_name},
+                              std::pair{"model_identity", &identity.model_identity},
+                              std::pair{"knowledge_cutoff", &identity.knowledge_cutoff},
+                              std::pair{"description", &identity.description}}) {
+        if (Status status = read(key, *field); !status.ok()) return status;
+    }
+    return identity;
+}
+
+}  // namespace ponder::core

@@ -1,0 +1,95 @@
+// HistoryStore: tool calls, their approval and their results.
+#include "app/core/storage/history_store.h"
+#include "app/core/storage/row_readers.h"
+#include "app/core/storage/sql_statements.h"
+#include "app/core/storage/sqlite_db.h"
+#include "app/core/storage/timestamps.h"
+#include "app/core/storage/utf8.h"
+
+namespace ponder::core {
+namespace {
+
+Status unknown_tool_call(ToolCallId id) {
+    return Status(StatusCode::invalid_argument, "no tool call with id " + std::to_string(id));
+}
+
+std::optional<std::string> repaired(const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    return repair_utf8(*text);
+}
+
+}  // namespace
+
+Result<ToolCall> HistoryStore::add_tool_call(MessageId message_id, std::string_view tool_name,
+                                             std::string_view arguments, ToolApproval approval) {
+    if (tool_name.empty()) return Status(StatusCode::invalid_argument, "tool call without a name");
+    auto owner = message(message_id);
+    if (!owner) return owner.status();
+    ToolCall call;
+    call.message_id = message_id;
+    call.tool_name = repair_utf8(tool_name);
+    call.arguments = repair_utf8(arguments);
+    call.approval = approval;
+    auto statement = connection_->cached(sql::kInsertToolCall);
+    if (!statement) return statement.status();
+    Status status = (*statement)
+                        ->bind(1, message_id)
+                        .bind(2, call.tool_name)
+                        .bind(3, call.arguments)
+                        .bind(4, to_string(approval))
+                        .bind_null(5)
+                        .bind_null(6)
+                        .bind_null(7)
+                        .bind_null(8)
+                        .bind_null(9)
+                        .run();
+    if (!status.ok()) return status;
+    call.id = sqlite3_last_insert_rowid(connection_->handle());
+    return call;
+}
+
+Result<ToolCall> HistoryStore::tool_call(ToolCallId id) {
+    auto statement = connection_->cached(sql::kSelectToolCall);
+    if (!statement) return statement.status();
+    auto row = (*statement)->bind(1, id).step();
+    if (!row) return row.status();
+    if (!*row) return unknown_tool_call(id);
+    return read_tool_call(**statement);
+}
+
+namespace {
+
+Status update_tool_call(Connection& db, const char* sql, ToolCallId id,
+                        const std::function<void(Statement&)>& bind_rest) {
+    auto statement = db.cached(sql);
+    if (!statement) return statement.status();
+    (*statement)->bind(1, id);
+    bind_rest(**statement);
+    Status status = (*statement)->run();
+    if (!status.ok()) return status;
+    if (sqlite3_changes64(db.handle()) == 0) return unknown_tool_call(id);
+    return Status::success();
+}
+
+}  // namespace
+
+Status HistoryStore::set_tool_approval(ToolCallId id, ToolApproval approval) {
+    return update_tool_call(*connection_, sql::kSetToolApproval, id,
+                            [&](Statement& s) { s.bind(2, to_string(approval)); });
+}
+
+Status HistoryStore::start_tool_call(ToolCallId id) {
+    return update_tool_call(*connection_, sql::kStartToolCall, id,
+                            [&](Statement& s) { s.bind(2, now_ms()); });
+}
+
+Status HistoryStore::finish_tool_call(ToolCallId id, std::optional<std::string> result,
+                                      std::optional<std::string> error) {
+    const auto clean_result = repaired(result);
+    const auto clean_error = repaired(error);
+    return update_tool_call(*connection_, sql::kFinishToolCall, id, [&](Statement& s) {
+        s.bind(2, clean_result).bind(3, clean_error).bind(4, now_ms());
+    });
+}
+
+}  // namespace ponder::core

@@ -1,0 +1,431 @@
+#include "app/gui/chat_controller.h"
+
+#include <unistd.h>
+
+#include <QClipboard>
+#include <QDateTime>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QUrl>
+
+#include "app/core/model_discovery.h"
+#include "app/core/storage/history_types.h"
+#include "engine/backend/backend_info.h"
+
+namespace ponder::gui {
+namespace {
+
+QString localPath(const QString& pathOrUrl) {
+    const QUrl url(pathOrUrl);
+    return url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+}
+
+QString gibibytes(double bytes) {
+    return QString::number(bytes / (1024.0 * 1024.0 * 1024.0), 'f', 1) + " GiB";
+}
+
+}  // namespace
+
+ChatController::ChatController(AppSettings* settings, QString databasePath, QObject* parent)
+    : QObject(parent), settings_(settings), databasePath_(std::move(databasePath)) {
+    // The UI thread's connection opens first and recovers answers a crash left unfinished.
+    auto store = core::HistoryStore::open(databasePath_.toStdString());
+    if (!store) {
+        historyError_ = tr("Your history could not be opened, so nothing will be saved: %1")
+                            .arg(QString::fromStdString(store.status().message()));
+    } else {
+        store_ = std::move(*store);
+        // Conversations deleted but not purged (e.g. the app was killed before quitting).
+        const auto day_ago = QDateTime::currentMSecsSinceEpoch() - 24 * 3600 * 1000;
+        (void)store_->purge_trash(day_ago);
+    }
+
+    worker_ = new EngineWorker(databasePath_);
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(this, &ChatController::workerOpenHistory, worker_, &EngineWorker::openHistory);
+    connect(this, &ChatController::workerLoadModel, worker_, &EngineWorker::loadModel);
+    connect(this, &ChatController::workerRunTurn, worker_, &EngineWorker::runTurn);
+    connect(this, &ChatController::workerExport, worker_, &EngineWorker::exportConversations);
+    connect(this, &ChatController::workerImport, worker_, &EngineWorker::importFile);
+
+    connect(worker_, &EngineWorker::historyFailed, this, [this](const QString& error) {
+        historyError_ = error;
+        emit historyErrorChanged();
+    });
+    connect(worker_, &EngineWorker::loadProgress, this,
+            [this](double fraction, const QString& stage) {
+                loadProgress_ = fraction;
+                loadStage_ = stage;
+                emit loadProgressChanged();
+            });
+    connect(worker_, &EngineWorker::modelLoaded, this, [this](const LoadedModelInfo& info) {
+        model_ = info;
+        modelError_.clear();
+        settings_->setModelFolder(info.folder);
+        setModelState(QStringLiteral("ready"));
+    });
+    connect(worker_, &EngineWorker::modelLoadFailed, this,
+            [this](const QString& folder, const QString& error) {
+                model_ = LoadedModelInfo{};
+                model_.folder = folder;
+                modelError_ = error;
+                setModelState(QStringLiteral("error"));
+            });
+    connect(worker_, &EngineWorker::turnEvents, this, [this](const QList<core::TurnEvent>& events) {
+        if (generatingId_ == currentId_) messages_.applyEvents(events);
+    });
+    connect(worker_, &EngineWorker::turnFinished, this,
+            [this](const QString& conversationId, const QString& state, const QString& detail) {
+                generatingId_.clear();
+                emit generatingChanged();
+                emit composerChanged();
+                if (state == QLatin1String("error") && !detail.isEmpty()) setNotice(detail);
+                refreshList();
+                if (conversationId == currentId_) reloadCurrent();
+                emit currentConversationChanged();  // the title may have been set
+                emit turnCompleted(conversationId, state);
+            });
+    connect(worker_, &EngineWorker::exportFinished, this,
+            [this](const QString& path, const QString& error) {
+                setNotice(error.isEmpty() ? tr("Exported to %1").arg(path)
+                                          : tr("Export failed: %1").arg(error));
+            });
+    connect(worker_, &EngineWorker::importFinished, this,
+            [this](int count, const QString& firstId, const QString& error) {
+                if (!error.isEmpty()) {
+                    setNotice(tr("Import failed: %1").arg(error));
+                    return;
+                }
+                setNotice(tr("Imported %n conversation(s)", nullptr, count));
+                refreshList();
+                if (!firstId.isEmpty()) openConversation(firstId);
+            });
+    thread_.setObjectName(QStringLiteral("engine"));
+    thread_.start();
+    emit workerOpenHistory();
+    refreshList();
+}
+
+ChatController::~ChatController() {
+    worker_->stopFlag().store(true);
+    thread_.quit();
+    thread_.wait();
+    // Deleted this session and not undone: now gone for good (secure delete).
+    if (store_) {
+        for (const QString& id : deletedThisSession_)
+            (void)store_->purge_conversation(id.toStdString());
+    }
+}
+
+void ChatController::start() {
+    QString folder = settings_->modelFolder();
+    if (folder.isEmpty() || !QFileInfo::exists(folder)) folder = demoModelFolder();
+    if (!folder.isEmpty()) loadModel(folder);
+    const QString last = settings_->lastConversationId();
+    if (!last.isEmpty() && store_ && store_->conversation(last.toStdString()))
+        openConversation(last);
+}
+
+// --- conversations ------------------------------------------------------------------------
+
+void ChatController::refreshList() {
+    if (!store_) return;
+    const QString error = conversations_.refresh(*store_, searchText_);
+    if (!error.isEmpty()) setNotice(error);
+}
+
+void ChatController::setSearchText(const QString& text) {
+    if (text == searchText_) return;
+    searchText_ = text;
+    emit searchTextChanged();
+    refreshList();
+}
+
+std::optional<core::Conversation> ChatController::current() const {
+    if (!store_ || currentId_.isEmpty()) return std::nullopt;
+    auto conversation = store_->conversation(currentId_.toStdString());
+    if (!conversation) return std::nullopt;
+    return *conversation;
+}
+
+QString ChatController::currentTitle() const {
+    auto conversation = current();
+    return conversation ? QString::fromStdString(conversation->title) : QString();
+}
+
+QString ChatController::currentEffort() const {
+    auto conversation = current();
+    return QString::fromUtf8(core::to_string(conversation ? conversation->settings.effort
+                                                          : core::ReasoningEffort::medium)
+                                 .data());
+}
+
+QString ChatController::currentInstructions() const {
+    auto conversation = current();
+    return conversation ? QString::fromStdString(conversation->settings.developer_instructions)
+                        : QString();
+}
+
+void ChatController::newConversation() {
+    if (!store_) return;
+    core::ConversationSettings settings;
+    // A new conversation starts with the effort the user chose last time.
+    if (auto previous = current()) settings.effort = previous->settings.effort;
+    settings.model = model_.displayName.toStdString();
+    auto created = store_->create_conversation("", settings);
+    if (!created) {
+        setNotice(QString::fromStdString(created.status().message()));
+        return;
+    }
+    refreshList();
+    openConversation(QString::fromStdString(created->id));
+}
+
+void ChatController::openConversation(const QString& id) {
+    if (!store_) return;
+    auto record = store_->load_conversation(id.toStdString());
+    if (!record) {
+        setNotice(QString::fromStdString(record.status().message()));
+        return;
+    }
+    currentId_ = id;
+    settings_->setLastConversationId(id);
+    messages_.load(std::move(*record));
+    emit currentConversationChanged();
+    emit composerChanged();
+}
+
+void ChatController::reloadCurrent() {
+    if (currentId_.isEmpty() || !store_) return;
+    auto record = store_->load_conversation(currentId_.toStdString());
+    if (record) messages_.load(std::move(*record));
+}
+
+void ChatController::renameConversation(const QString& id, const QString& title) {
+    if (!store_) return;
+    const Status status =
+        store_->rename_conversation(id.toStdString(), title.trimmed().toStdString());
+    if (!status.ok()) setNotice(QString::fromStdString(status.message()));
+    refreshList();
+    emit currentConversationChanged();
+}
+
+void ChatController::setPinned(const QString& id, bool pinned) {
+    if (!store_) return;
+    const Status status = store_->set_pinned(id.toStdString(), pinned);
+    if (!status.ok()) setNotice(QString::fromStdString(status.message()));
+    refreshList();
+}
+
+void ChatController::deleteConversation(const QString& id) {
+    if (!store_ || id == generatingId_) return;
+    auto conversation = store_->conversation(id.toStdString());
+    const Status status = store_->delete_conversation(id.toStdString());
+    if (!status.ok()) {
+        setNotice(QString::fromStdString(status.message()));
+        return;
+    }
+    deletedThisSession_.append(id);
+    setNotice(tr("Deleted “%1”")
+                  .arg(conversation ? QString::fromStdString(conversation->title) : QString()));
+    deletedId_ = id;  // after setNotice, which forgets the previous undo
+    emit noticeChanged();
+    if (id == currentId_) {
+        currentId_.clear();
+        messages_.load({});
+        emit currentConversationChanged();
+        emit composerChanged();
+    }
+    refreshList();
+}
+
+void ChatController::undoDelete() {
+    if (!store_ || deletedId_.isEmpty()) return;
+    const QString id = deletedId_;
+    const Status status = store_->restore_conversation(id.toStdString());
+    deletedThisSession_.removeAll(id);
+    deletedId_.clear();
+    setNotice(status.ok() ? QString() : QString::fromStdString(status.message()));
+    refreshList();
+    if (status.ok()) openConversation(id);
+}
+
+void ChatController::dismissNotice() {
+    deletedId_.clear();
+    setNotice({});
+}
+
+void ChatController::setNotice(const QString& text) {
+    notice_ = text;
+    deletedId_.clear();
+    emit noticeChanged();
+}
+
+void ChatController::setEffort(const QString& effort) {
+    auto conversation = current();
+    const auto parsed = core::parse_reasoning_effort(effort.toStdString());
+    if (!conversation || !parsed || conversation->settings.effort == *parsed) return;
+    core::ConversationSettings settings = conversation->settings;
+    settings.effort = *parsed;
+    const Status status = store_->update_settings(currentId_.toStdString(), settings);
+    if (!status.ok()) setNotice(QString::fromStdString(status.message()));
+    emit currentConversationChanged();
+}
+
+void ChatController::setInstructions(const QString& instructions) {
+    auto conversation = current();
+    if (!conversation) return;
+    core::ConversationSettings settings = conversation->settings;
+    settings.developer_instructions = instructions.toStdString();
+    const Status status = store_->update_settings(currentId_.toStdString(), settings);
+    if (!status.ok()) setNotice(QString::fromStdString(status.message()));
+    emit currentConversationChanged();
+}
+
+// --- the turn -----------------------------------------------------------------------------
+
+QString ChatController::composerDisabledReason() const {
+    if (!historyError_.isEmpty()) return tr("The history cannot be opened");
+    if (modelState_ == QLatin1String("loading")) return tr("The model is loading…");
+    if (modelState_ != QLatin1String("ready")) return tr("Choose a model to start chatting");
+    return {};
+}
+
+void ChatController::startTurn(core::TurnRequest::Kind kind, const QString& text, qint64 target) {
+    if (generating() || !composerDisabledReason().isEmpty()) return;
+    if (currentId_.isEmpty()) newConversation();
+    if (currentId_.isEmpty()) return;
+    generatingId_ = currentId_;
+    emit generatingChanged();
+    emit composerChanged();
+    emit workerRunTurn(static_cast<int>(kind), currentId_, text, target);
+}
+
+void ChatController::send(const QString& text) {
+    if (text.trimmed().isEmpty()) return;
+    startTurn(core::TurnRequest::Kind::send, text, 0);
+}
+
+void ChatController::stop() {
+    worker_->stopFlag().store(true);
+}
+
+void ChatController::regenerate(int row) {
+    const core::TranscriptRow* r = messages_.row(row);
+    if (r == nullptr || r->kind != core::TranscriptRow::Kind::answer) return;
+    startTurn(core::TurnRequest::Kind::regenerate, {}, r->first_message);
+}
+
+void ChatController::beginEdit(int row) {
+    const core::TranscriptRow* r = messages_.row(row);
+    if (r == nullptr || r->kind != core::TranscriptRow::Kind::user) return;
+    emit editRequested(row, QString::fromStdString(r->text));
+}
+
+void ChatController::submitEdit(int row, const QString& text) {
+    const core::TranscriptRow* r = messages_.row(row);
+    if (r == nullptr || r->kind != core::TranscriptRow::Kind::user || text.trimmed().isEmpty())
+        return;
+    startTurn(core::TurnRequest::Kind::edit, text, r->first_message);
+}
+
+void ChatController::showSibling(int row, int delta) {
+    if (!store_ || generating()) return;
+    auto target = messages_.siblingOf(row, delta);
+    if (!target) return;
+    auto leaf = store_->select_branch(currentId_.toStdString(), *target);
+    if (!leaf) {
+        setNotice(QString::fromStdString(leaf.status().message()));
+        return;
+    }
+    reloadCurrent();
+}
+
+void ChatController::copyToClipboard(const QString& text) {
+    if (QClipboard* clipboard = QGuiApplication::clipboard()) clipboard->setText(text);
+}
+
+// --- the model ----------------------------------------------------------------------------
+
+void ChatController::setModelState(const QString& state) {
+    modelState_ = state;
+    emit modelChanged();
+    emit composerChanged();
+}
+
+void ChatController::loadModel(const QString& folderOrUrl) {
+    if (generating()) return;
+    const QString folder = localPath(folderOrUrl);
+    loadProgress_ = 0;
+    loadStage_.clear();
+    emit loadProgressChanged();
+    model_ = LoadedModelInfo{};
+    model_.folder = folder;
+    modelError_.clear();
+    setModelState(QStringLiteral("loading"));
+    emit workerLoadModel(folder, settings_->contextLength());
+}
+
+void ChatController::cancelLoad() {
+    if (modelState_ == QLatin1String("loading")) worker_->stopFlag().store(true);
+}
+
+bool ChatController::isDemoModel() const {
+    const QString demo = demoModelFolder();
+    return !demo.isEmpty() &&
+           QFileInfo(model_.folder).canonicalFilePath() == QFileInfo(demo).canonicalFilePath();
+}
+
+QString ChatController::demoModelFolder() const {
+    auto folder = core::demo_model_folder();
+    return folder ? QString::fromStdString(folder->string()) : QString();
+}
+
+QStringList ChatController::foundModels() const {
+    QStringList found;
+    for (const core::FoundModel& model : core::find_huggingface_models()) {
+        found.append(QString::fromStdString(model.folder.string()));
+    }
+    return found;
+}
+
+QString ChatController::modelNeeds() const {
+    if (modelState_ != QLatin1String("ready")) return {};
+    return tr("%1 of weights, %2 tokens of context")
+        .arg(gibibytes(static_cast<double>(model_.weightBytes)))
+        .arg(model_.contextLength);
+}
+
+QString ChatController::machineHas() const {
+    const double memory =
+        static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+    QString text =
+        tr("%1 of memory, %2 CPU threads").arg(gibibytes(memory)).arg(QThread::idealThreadCount());
+    const BackendInfo backend = select_backend(BackendPreference::automatic);
+    if (backend.kind == BackendKind::cuda) {
+        text += tr("; %1 with %2")
+                    .arg(QString::fromStdString(backend.gpu.name),
+                         gibibytes(static_cast<double>(backend.gpu.total_memory)));
+    } else {
+        text += tr("; no usable NVIDIA GPU");
+    }
+    return text;
+}
+
+// --- files --------------------------------------------------------------------------------
+
+void ChatController::exportCurrent(const QString& format, const QString& pathOrUrl) {
+    if (currentId_.isEmpty()) return;
+    emit workerExport({currentId_}, false, format, localPath(pathOrUrl));
+}
+
+void ChatController::exportAll(const QString& format, const QString& pathOrUrl) {
+    emit workerExport({}, true, format, localPath(pathOrUrl));
+}
+
+void ChatController::importFile(const QString& pathOrUrl) {
+    emit workerImport(localPath(pathOrUrl));
+}
+
+}  // namespace ponder::gui

@@ -1,0 +1,172 @@
+// What the window talks to (design.md §6): the conversation list, the open conversation's
+// messages, the model's state, and every user action (send, stop, regenerate, edit, branch,
+// rename, pin, delete with undo, export, import, load a model). Lives on the UI thread and never
+// waits for the engine: work goes to the EngineWorker's thread as queued calls, and its results
+// come back as queued signals.
+#pragma once
+
+#include <QtQml/qqmlregistration.h>
+#include <QObject>
+#include <QStringList>
+#include <QThread>
+#include <memory>
+
+#include "app/core/storage/history_store.h"
+#include "app/gui/app_settings.h"
+#include "app/gui/conversation_list_model.h"
+#include "app/gui/engine_worker.h"
+#include "app/gui/message_list_model.h"
+
+namespace ponder::gui {
+
+class ChatController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Created by the application")
+
+    Q_PROPERTY(ConversationListModel* conversations READ conversations CONSTANT)
+    Q_PROPERTY(MessageListModel* messages READ messages CONSTANT)
+    Q_PROPERTY(QString searchText READ searchText WRITE setSearchText NOTIFY searchTextChanged)
+    Q_PROPERTY(
+        QString currentConversationId READ currentConversationId NOTIFY currentConversationChanged)
+    Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
+    Q_PROPERTY(QString currentEffort READ currentEffort NOTIFY currentConversationChanged)
+    Q_PROPERTY(
+        QString currentInstructions READ currentInstructions NOTIFY currentConversationChanged)
+    // "none" | "loading" | "ready" | "error"
+    Q_PROPERTY(QString modelState READ modelState NOTIFY modelChanged)
+    Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
+    Q_PROPERTY(QString modelDescription READ modelDescription NOTIFY modelChanged)
+    Q_PROPERTY(QString modelFolder READ modelFolder NOTIFY modelChanged)
+    Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
+    Q_PROPERTY(QString backendSummary READ backendSummary NOTIFY modelChanged)
+    Q_PROPERTY(QString modelNeeds READ modelNeeds NOTIFY modelChanged)
+    Q_PROPERTY(QString machineHas READ machineHas CONSTANT)
+    Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
+    Q_PROPERTY(QString loadStage READ loadStage NOTIFY loadProgressChanged)
+    Q_PROPERTY(bool isDemoModel READ isDemoModel NOTIFY modelChanged)
+    Q_PROPERTY(QString demoModelFolder READ demoModelFolder CONSTANT)
+    Q_PROPERTY(QStringList foundModels READ foundModels CONSTANT)
+    Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
+    Q_PROPERTY(QString composerDisabledReason READ composerDisabledReason NOTIFY composerChanged)
+    Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
+    Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY noticeChanged)
+    Q_PROPERTY(QString historyError READ historyError NOTIFY historyErrorChanged)
+
+  public:
+    ChatController(AppSettings* settings, QString databasePath, QObject* parent = nullptr);
+    ~ChatController() override;
+
+    ConversationListModel* conversations() { return &conversations_; }
+    MessageListModel* messages() { return &messages_; }
+    QString searchText() const { return searchText_; }
+    void setSearchText(const QString& text);
+    QString currentConversationId() const { return currentId_; }
+    QString currentTitle() const;
+    QString currentEffort() const;
+    QString currentInstructions() const;
+    QString modelState() const { return modelState_; }
+    QString modelName() const { return model_.displayName; }
+    QString modelDescription() const { return model_.description; }
+    QString modelFolder() const { return model_.folder; }
+    QString modelError() const { return modelError_; }
+    QString backendSummary() const { return model_.backend; }
+    QString modelNeeds() const;
+    QString machineHas() const;
+    double loadProgress() const { return loadProgress_; }
+    QString loadStage() const { return loadStage_; }
+    bool isDemoModel() const;
+    QString demoModelFolder() const;
+    QStringList foundModels() const;
+    bool generating() const { return !generatingId_.isEmpty(); }
+    QString composerDisabledReason() const;
+    QString notice() const { return notice_; }
+    bool canUndoDelete() const { return !deletedId_.isEmpty(); }
+    QString historyError() const { return historyError_; }
+
+    // Conversations
+    Q_INVOKABLE void newConversation();
+    Q_INVOKABLE void openConversation(const QString& id);
+    Q_INVOKABLE void renameConversation(const QString& id, const QString& title);
+    Q_INVOKABLE void setPinned(const QString& id, bool pinned);
+    Q_INVOKABLE void deleteConversation(const QString& id);
+    Q_INVOKABLE void undoDelete();
+    Q_INVOKABLE void dismissNotice();
+    // Per-conversation settings: apply to the next message.
+    Q_INVOKABLE void setEffort(const QString& effort);
+    Q_INVOKABLE void setInstructions(const QString& instructions);
+
+    // The turn
+    Q_INVOKABLE void send(const QString& text);
+    Q_INVOKABLE void stop();
+    Q_INVOKABLE void regenerate(int row);
+    Q_INVOKABLE void beginEdit(int row);
+    Q_INVOKABLE void submitEdit(int row, const QString& text);
+    Q_INVOKABLE void showSibling(int row, int delta);
+    Q_INVOKABLE void copyToClipboard(const QString& text);
+
+    // The model
+    Q_INVOKABLE void loadModel(const QString& folderOrUrl);
+    Q_INVOKABLE void cancelLoad();
+
+    // Files ("json", "md", "html" or "pdf"; a path or a file:// URL)
+    Q_INVOKABLE void exportCurrent(const QString& format, const QString& pathOrUrl);
+    Q_INVOKABLE void exportAll(const QString& format, const QString& pathOrUrl);
+    Q_INVOKABLE void importFile(const QString& pathOrUrl);
+
+    // Loads the model the settings name (or the demo model on a first run) and reopens the last
+    // conversation. Called once the window exists.
+    Q_INVOKABLE void start();
+
+  signals:
+    void searchTextChanged();
+    void currentConversationChanged();
+    void modelChanged();
+    void loadProgressChanged();
+    void generatingChanged();
+    void composerChanged();
+    void noticeChanged();
+    void historyErrorChanged();
+    // Edit: put this text in the composer to be changed and resent as a new version of `row`.
+    void editRequested(int row, const QString& text);
+    // A turn finished (for tests and for scrolling): state "complete" | "stopped" | "error".
+    void turnCompleted(const QString& conversationId, const QString& state);
+
+    // To the worker (queued)
+    void workerOpenHistory();
+    void workerLoadModel(const QString& folder, int contextLength);
+    void workerRunTurn(int kind, const QString& conversationId, const QString& text, qint64 target);
+    void workerExport(const QStringList& ids, bool all, const QString& format, const QString& path);
+    void workerImport(const QString& path);
+
+  private:
+    void refreshList();
+    void reloadCurrent();
+    void startTurn(core::TurnRequest::Kind kind, const QString& text, qint64 target);
+    void setNotice(const QString& text);
+    void setModelState(const QString& state);
+    std::optional<core::Conversation> current() const;
+
+    AppSettings* settings_;
+    QString databasePath_;
+    std::unique_ptr<core::HistoryStore> store_;  // the UI thread's connection (reads, small writes)
+    ConversationListModel conversations_;
+    MessageListModel messages_;
+    QThread thread_;
+    EngineWorker* worker_ = nullptr;  // lives in thread_
+
+    QString searchText_;
+    QString currentId_;
+    QString modelState_ = QStringLiteral("none");
+    LoadedModelInfo model_;
+    QString modelError_;
+    double loadProgress_ = 0;
+    QString loadStage_;
+    QString generatingId_;
+    QString notice_;
+    QString deletedId_;
+    QStringList deletedThisSession_;
+    QString historyError_;
+};
+
+}  // namespace ponder::gui

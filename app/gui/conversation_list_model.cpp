@@ -1,0 +1,119 @@
+#include "app/gui/conversation_list_model.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <set>
+
+namespace ponder::gui {
+namespace {
+
+// The store marks matches with control characters that cannot occur in text, so the snippet
+// can be escaped first and the markers turned into markup after.
+constexpr char kOpen[] = "\x01";
+constexpr char kClose[] = "\x02";
+
+QString snippetMarkup(const std::string& snippet) {
+    QString html = QString::fromStdString(snippet).toHtmlEscaped();
+    html.replace(QChar(0x01), QStringLiteral("<b>"));
+    html.replace(QChar(0x02), QStringLiteral("</b>"));
+    return html;
+}
+
+QString shortTime(qint64 ms) {
+    const QDateTime when = QDateTime::fromMSecsSinceEpoch(ms);
+    const QDate today = QDate::currentDate();
+    if (when.date() == today) return QLocale().toString(when.time(), QLocale::ShortFormat);
+    if (when.date().year() == today.year())
+        return QLocale().toString(when.date(), QStringLiteral("d MMM"));
+    return QLocale().toString(when.date(), QLocale::ShortFormat);
+}
+
+}  // namespace
+
+QString ConversationListModel::refresh(core::HistoryStore& store, const QString& search) {
+    std::vector<Row> rows;
+    QString error;
+    if (search.trimmed().isEmpty()) {
+        auto list = store.list_conversations({1000, 0, false});
+        if (!list) {
+            error = QString::fromStdString(list.status().message());
+        } else {
+            for (const core::Conversation& c : *list) {
+                rows.push_back({QString::fromStdString(c.id),
+                                QString::fromStdString(c.title),
+                                c.pinned,
+                                {},
+                                c.updated_at});
+            }
+        }
+    } else {
+        core::SearchOptions options;
+        options.text = search.toStdString();
+        options.open_marker = kOpen;
+        options.close_marker = kClose;
+        options.limit = 200;
+        auto hits = store.search(options);
+        if (!hits) {
+            error = QString::fromStdString(hits.status().message());
+        } else {
+            std::set<std::string> seen;  // one row per conversation: its best hit
+            for (const core::SearchHit& hit : *hits) {
+                if (!seen.insert(hit.conversation_id).second) continue;
+                auto conversation = store.conversation(hit.conversation_id);
+                rows.push_back({QString::fromStdString(hit.conversation_id),
+                                QString::fromStdString(hit.conversation_title),
+                                conversation ? conversation->pinned : false,
+                                snippetMarkup(hit.snippet),
+                                conversation ? conversation->updated_at : 0});
+            }
+        }
+    }
+    beginResetModel();
+    rows_ = std::move(rows);
+    endResetModel();
+    return error;
+}
+
+int ConversationListModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
+    const Row* r = row(index.row());
+    if (r == nullptr) return {};
+    switch (role) {
+        case IdRole:
+            return r->id;
+        case TitleRole:
+            return r->title;
+        case PinnedRole:
+            return r->pinned;
+        case SnippetRole:
+            return r->snippet;
+        case UpdatedTextRole:
+            return r->updatedAt > 0 ? shortTime(r->updatedAt) : QString();
+        default:
+            return {};
+    }
+}
+
+QHash<int, QByteArray> ConversationListModel::roleNames() const {
+    return {{IdRole, "conversationId"},
+            {TitleRole, "title"},
+            {PinnedRole, "pinned"},
+            {SnippetRole, "snippet"},
+            {UpdatedTextRole, "updatedText"}};
+}
+
+int ConversationListModel::indexOf(const QString& id) const {
+    for (size_t i = 0; i < rows_.size(); ++i)
+        if (rows_[i].id == id) return static_cast<int>(i);
+    return -1;
+}
+
+const ConversationListModel::Row* ConversationListModel::row(int index) const {
+    if (index < 0 || index >= static_cast<int>(rows_.size())) return nullptr;
+    return &rows_[static_cast<size_t>(index)];
+}
+
+}  // namespace ponder::gui

@@ -1,0 +1,168 @@
+#include "app/gui/engine_worker.h"
+
+#include <QFileInfo>
+
+#include "app/core/chat/model_identity.h"
+#include "app/core/export/export_files.h"
+#include "app/core/export/html_export.h"
+#include "app/gui/pdf_export.h"
+#include "engine/tokenizer/o200k_harmony.h"
+
+namespace ponder::gui {
+
+EngineWorker::EngineWorker(QString databasePath) : databasePath_(std::move(databasePath)) {
+    qRegisterMetaType<QList<core::TurnEvent>>();
+    qRegisterMetaType<LoadedModelInfo>();
+}
+
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::openHistory() {
+    // The UI thread's connection recovered interrupted answers at start; this one must not
+    // touch rows it does not own.
+    auto store =
+        core::HistoryStore::open(databasePath_.toStdString(), {.recover_interrupted = false});
+    if (!store) {
+        emit historyFailed(QString::fromStdString(store.status().message()));
+        return;
+    }
+    store_ = std::move(*store);
+}
+
+void EngineWorker::loadModel(const QString& folder, int contextLength) {
+    stop_.store(false);
+    session_.reset();
+    source_.reset();
+    model_.reset();
+    tokenizer_.reset();
+    const std::string dir = folder.toStdString();
+
+    auto identity = core::read_model_identity(dir);
+    if (!identity) {
+        emit modelLoadFailed(folder, QString::fromStdString(identity.status().message()));
+        return;
+    }
+    emit loadProgress(0.0, tr("Reading the tokenizer"));
+    auto tokenizer = load_model_tokenizer(dir);
+    if (!tokenizer) {
+        emit modelLoadFailed(folder, QString::fromStdString(tokenizer.status().message()));
+        return;
+    }
+    ModelOptions options;
+    options.progress = [this](double fraction, const std::string& stage) {
+        emit loadProgress(fraction, QString::fromStdString(stage));
+        return !stop_.load();
+    };
+    auto model = Model::load(dir, options);
+    if (!model) {
+        emit modelLoadFailed(folder, QString::fromStdString(model.status().message()));
+        return;
+    }
+    auto source = core::EngineTokenSource::create(**model, contextLength);
+    if (!source) {
+        emit modelLoadFailed(folder, QString::fromStdString(source.status().message()));
+        return;
+    }
+    model_ = std::move(*model);
+    tokenizer_.emplace(std::move(*tokenizer));
+    source_ = std::move(*source);
+    if (store_)
+        session_ = std::make_unique<core::ChatSession>(*store_, *source_, *tokenizer_, *identity);
+
+    LoadedModelInfo info;
+    info.folder = folder;
+    info.displayName = QString::fromStdString(identity->display_name);
+    info.description = QString::fromStdString(identity->description);
+    info.backend = QString::fromStdString(model_->backend().description());
+    info.weightBytes = static_cast<qint64>(model_->weight_bytes());
+    info.contextLength = static_cast<int>(source_->context_limit());
+    emit modelLoaded(info);
+}
+
+void EngineWorker::runTurn(int kind, const QString& conversationId, const QString& text,
+                           qint64 target) {
+    stop_.store(false);
+    if (!session_) {
+        emit turnFinished(conversationId, QStringLiteral("error"), tr("No model is loaded"));
+        return;
+    }
+    core::TurnRequest request;
+    request.kind = static_cast<core::TurnRequest::Kind>(kind);
+    request.conversation_id = conversationId.toStdString();
+    request.text = text.toStdString();
+    if (target > 0) request.target = target;
+
+    EventCoalescer coalescer;
+    auto summary = session_->run_turn(
+        request,
+        [&](const core::TurnEvent& event) {
+            coalescer.push(event);
+            if (coalescer.due()) emit turnEvents(coalescer.take());
+        },
+        &stop_);
+    if (!coalescer.empty()) emit turnEvents(coalescer.take());
+    if (!summary) {
+        emit turnFinished(conversationId, QStringLiteral("error"),
+                          QString::fromStdString(summary.status().message()));
+        return;
+    }
+    emit turnFinished(conversationId, QString::fromUtf8(core::to_string(summary->state).data()),
+                      QString::fromStdString(summary->detail));
+}
+
+void EngineWorker::exportConversations(const QStringList& ids, bool all, const QString& format,
+                                       const QString& path) {
+    if (!store_) {
+        emit exportFinished(path, tr("The history is not open"));
+        return;
+    }
+    const bool pdf = format == QLatin1String("pdf");
+    const auto parsed = pdf ? std::optional(core::ExportFormat::html)
+                            : core::parse_export_format(format.toStdString());
+    if (!parsed) {
+        emit exportFinished(path, tr("Unknown export format %1").arg(format));
+        return;
+    }
+    std::vector<core::ConversationRecord> records;
+    if (all) {
+        auto loaded = core::load_all_conversations(*store_);
+        if (!loaded) {
+            emit exportFinished(path, QString::fromStdString(loaded.status().message()));
+            return;
+        }
+        records = std::move(*loaded);
+    } else {
+        for (const QString& id : ids) {
+            auto record = store_->load_conversation(id.toStdString());
+            if (!record) {
+                emit exportFinished(path, QString::fromStdString(record.status().message()));
+                return;
+            }
+            records.push_back(std::move(*record));
+        }
+    }
+    const std::string text = core::render_export(records, all, *parsed);
+    if (pdf) {
+        emit exportFinished(path, writePdf(QString::fromStdString(text), path));
+        return;
+    }
+    const Status written = core::write_file_atomically(path.toStdString(), text);
+    emit exportFinished(path, written.ok() ? QString() : QString::fromStdString(written.message()));
+}
+
+void EngineWorker::importFile(const QString& path) {
+    if (!store_) {
+        emit importFinished(0, {}, tr("The history is not open"));
+        return;
+    }
+    auto imported = core::import_json_file(*store_, path.toStdString());
+    if (!imported) {
+        emit importFinished(0, {}, QString::fromStdString(imported.status().message()));
+        return;
+    }
+    emit importFinished(
+        static_cast<int>(imported->size()),
+        imported->empty() ? QString() : QString::fromStdString(imported->front().id), {});
+}
+
+}  // namespace ponder::gui

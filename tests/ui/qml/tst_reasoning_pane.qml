@@ -1,0 +1,45 @@
+import QtQuick
+import QtTest
+import Ponder
+
+TestCase {
+    name: "ReasoningPane"
+    when: windowShown
+    visible: true  // TestCase is invisible by default; mouse tests need rendered items
+    width: 500
+    height: 300
+
+    Component {
+        id: paneComponent
+        ReasoningPane { width: 480 }
+    }
+
+    function test_streamsThenCollapsesThenReopens() {
+        const pane = createTemporaryObject(paneComponent, this, {thinking: true})
+        const body = findChild(pane, "reasoningText")
+        const header = findChild(pane, "reasoningHeader")
+        verify(pane.expanded)
+        verify(body.visible)
+        compare(header.text, "Thinking…")
+
+        pane.text = "Add units: 3 + 9 = 12"
+        compare(body.text, "Add units: 3 + 9 = 12")
+        pane.text += ", carry 1."
+        compare(body.text, "Add units: 3 + 9 = 12, carry 1.")
+        verify(findChild(pane, "reasoningCaption").text.indexOf("raw reasoning") >= 0)
+
+        pane.seconds = 2.4
+        pane.tokenCount = 17
+        pane.thinking = false
+        verify(!pane.expanded)
+        verify(!body.visible)
+        compare(header.text, "Thought for 2 s · 17 tokens")
+
+        mouseClick(header)
+        verify(pane.expanded)
+        verify(body.visible)
+        compare(body.text, "Add units: 3 + 9 = 12, carry 1.")
+        mouseClick(header)
+        verify(!pane.expanded)
+    }
+}

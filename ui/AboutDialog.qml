@@ -1,0 +1,40 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// What Ponder is and the licences of what it bundles.
+Dialog {
+    id: root
+    title: qsTr("About Ponder")
+    modal: true
+    standardButtons: Dialog.Close
+    width: Math.min(560, parent ? parent.width - 40 : 560)
+    anchors.centerIn: parent
+
+    ColumnLayout {
+        anchors.fill: parent
+        Label {
+            text: "Ponder " + Qt.application.version
+            font.bold: true
+            font.pointSize: Style.basePointSize * 1.3
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            text: qsTr("A private, offline chat app for OpenAI's gpt-oss models. Ponder never opens a network connection.")
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            textFormat: Text.PlainText
+            opacity: 0.8
+            text: qsTr("Bundled and linked components:\n" +
+                       "• Qt 6 — LGPL-3.0\n" +
+                       "• SQLite — public domain\n" +
+                       "• nlohmann/json — MIT\n" +
+                       "• PCRE2 — BSD-3-Clause\n" +
+                       "• o200k_base vocabulary (from js-tiktoken 1.0.21) — MIT\n" +
+                       "• gpt-oss models are OpenAI's, under Apache-2.0; the demo model is Ponder's own")
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// The per-conversation reasoning effort (gpt-oss reads it from the system message as
+// "Reasoning: low|medium|high"). The control shows the stored value; moving it emits
+// effortEdited, and the C++ side persists it and applies it to the next message.
+Control {
+    id: root
+
+    property string effort: "medium"            // "low" | "medium" | "high"
+    signal effortEdited(string effort)
+
+    readonly property var levels: ["low", "medium", "high"]
+
+    Accessible.role: Accessible.Slider
+    Accessible.name: qsTr("Reasoning effort")
+    Accessible.description: qsTr("How long the model thinks before answering: %1").arg(root.effort)
+
+    contentItem: RowLayout {
+        spacing: 8
+        Label {
+            text: qsTr("Effort")
+            opacity: 0.8
+        }
+        Slider {
+            id: slider
+            objectName: "effortSlider"
+            Layout.preferredWidth: 120
+            from: 0
+            to: 2
+            stepSize: 1
+            snapMode: Slider.SnapAlways
+            value: Math.max(0, root.levels.indexOf(root.effort))
+            Accessible.name: root.Accessible.name
+            onMoved: {
+                const chosen = root.levels[Math.round(value)]
+                if (chosen !== root.effort)
+                    root.effortEdited(chosen)
+            }
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: qsTr("Higher effort thinks longer and uses more of the context window.")
+        }
+        Label {
+            objectName: "effortLabel"
+            Layout.preferredWidth: 56
+            text: root.effort === "low" ? qsTr("Low") : root.effort === "high" ? qsTr("High") : qsTr("Medium")
+            font.bold: true
+        }
+    }
+}
