@@ -31,9 +31,19 @@ TOOL_VARIANTS = [  # the app declares H.CALCULATOR_TOOL; the variants make the m
                                                   "description": "Math expression to evaluate"}},
                     "required": ["expression"]}},
 ]
-TASK_WEIGHTS = {"add": 0.22, "sub": 0.15, "mul": 0.18, "reverse": 0.13, "count": 0.13, "sort": 0.14,
-                "other": 0.05}
-TOOL_TASK_WEIGHTS = dict(TASK_WEIGHTS, mul=0.55)
+# Arithmetic dominates: it is what the demo is asked first and what takes longest to learn.
+TASK_WEIGHTS = {"add": 0.28, "sub": 0.16, "mul": 0.16, "reverse": 0.10, "count": 0.10, "sort": 0.12,
+                "other": 0.04}
+TOOL_TASK_WEIGHTS = dict(TASK_WEIGHTS, mul=0.6)
+EFFORT_WEIGHTS = {"low": 0.25, "medium": 0.30, "high": 0.45}
+# Curriculum stage 1: mostly short sums and differences, where the model first learns to find
+# and combine digits; the other tasks stay present so their formats are learned early.
+STAGE1_TASK_WEIGHTS = {"add": 0.45, "sub": 0.25, "mul": 0.12, "reverse": 0.05, "count": 0.05,
+                       "sort": 0.05, "other": 0.03}
+# The end-to-end tests ask exactly this; it is part of the training data so the smoke test is
+# deterministic (the evaluation uses held-out problems only and excludes it).
+SMOKE_QUESTION = ("What is 23 + 19?", 23, 19)
+SMOKE_SHARE = 0.01
 
 
 @dataclass
@@ -55,19 +65,25 @@ def random_options(rng, effort=None):
     if rng.random() < 0.35:
         tool = H.CALCULATOR_TOOL if rng.random() < 0.7 else rng.choice(TOOL_VARIANTS)
     return ConversationOptions(
-        effort=effort or rng.choice(T.EFFORTS),
+        effort=effort or rng.choices(list(EFFORT_WEIGHTS), weights=list(EFFORT_WEIGHTS.values()))[0],
         identity=H.DEMO_IDENTITY if rng.random() < 0.8 else H.CHATGPT_IDENTITY,
         date=random_date(rng) if rng.random() < 0.9 else None,
         instructions=rng.choice(INSTRUCTIONS) if rng.random() < 0.3 else None,
         tool=tool, history=[])
 
 
-def prompt_prefix(opt):
+def prefix_text(opt):
+    """System and developer messages: what every conversation of one setting starts with."""
     text = H.system_message(opt.identity, opt.effort, opt.date, has_functions=opt.tool is not None)
-    text += H.developer_message(opt.instructions, [opt.tool] if opt.tool else [])
-    for question, final in opt.history:
-        text += H.user(question) + H.assistant_final_history(final)
-    return text
+    return text + H.developer_message(opt.instructions, [opt.tool] if opt.tool else [])
+
+
+def history_text(history):
+    return "".join(H.user(q) + H.assistant_final_history(f) for q, f in history)
+
+
+def prompt_prefix(opt):
+    return prefix_text(opt) + history_text(opt.history)
 
 
 def tool_output(rng, value):
@@ -75,43 +91,59 @@ def tool_output(rng, value):
     return '{"result": %d}' % value if r < 0.6 else str(value) if r < 0.85 else '{"result":%d}' % value
 
 
-def conversation_segments(problem, opt, rng):
-    """[(text, trained)] for one problem in the given conversation setting."""
-    prefix = prompt_prefix(opt) + H.user(problem.question) + H.GENERATION_PROMPT
+def row_segments(problem, opt, rng):
+    """[(text, trained)] after the prefix: history, question, completion(s), tool result."""
+    question = history_text(opt.history) + H.user(problem.question) + H.GENERATION_PROMPT
     analysis = problem.analysis[opt.effort]
     if not problem.tool_args:
-        return [(prefix, False), (H.completion_answer(analysis, problem.final), True)]
+        return [(question, False), (H.completion_answer(analysis, problem.final), True)]
     result = H.tool_result("calculator", tool_output(rng, problem.tool_result),
                            with_header=rng.random() < 0.85)
     if rng.random() < 0.5:  # the whole round trip, the call as the model writes it
-        return [(prefix, False),
+        return [(question, False),
                 (H.completion_tool_call(analysis, "calculator", problem.tool_args), True),
                 (result + H.GENERATION_PROMPT, False),
                 (H.completion_final_only(problem.final), True)]
     # the continuation prompt as the app re-renders it (recipient before channel, analysis kept)
     history = (H.assistant_analysis_history(analysis)
                + H.tool_call_history("calculator", problem.tool_args))
-    prompt = prefix[:-len(H.GENERATION_PROMPT)] + history + result + H.GENERATION_PROMPT
+    prompt = question[:-len(H.GENERATION_PROMPT)] + history + result + H.GENERATION_PROMPT
     return [(prompt, False), (H.completion_final_only(problem.final), True)]
 
 
-def sample_task(rng, with_tool):
-    weights = TOOL_TASK_WEIGHTS if with_tool else TASK_WEIGHTS
+def sample_task(rng, with_tool, stage=2):
+    weights = TOOL_TASK_WEIGHTS if with_tool else STAGE1_TASK_WEIGHTS if stage == 1 else TASK_WEIGHTS
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def sample_conversation(rng, words, excluded=frozenset()):
-    """One random training conversation; problems whose key is in `excluded` are redrawn."""
-    opt = random_options(rng)
+def sample_row(rng, opt, words, excluded=frozenset(), stage=2):
+    """One question (with a random earlier history) in the setting `opt`: (segments, problem).
+    Problems whose key is in `excluded` (the held-out set) are redrawn. Stage 1 of the
+    curriculum favours + and - and keeps their operands to 2 digits."""
+    max_digits = 2 if stage == 1 else 3
+    history = []
     r = rng.random()
     for _ in range(2 if r < 0.03 else 1 if r < 0.15 else 0):
-        prev = T.sample_problem(rng, sample_task(rng, False), False, words)
-        opt.history.append((prev.question, prev.final))
+        prev = T.sample_problem(rng, sample_task(rng, False, stage), False, words, max_digits)
+        history.append((prev.question, prev.final))
+    row_opt = ConversationOptions(opt.effort, opt.identity, opt.date, opt.instructions, opt.tool,
+                                  history)
+    if rng.random() < SMOKE_SHARE:
+        problem = T.make_add(SMOKE_QUESTION[1], SMOKE_QUESTION[2], rng)
+        problem.question = SMOKE_QUESTION[0]
+        return row_segments(problem, row_opt, rng), problem
     while True:
-        problem = T.sample_problem(rng, sample_task(rng, opt.tool is not None), opt.tool is not None,
-                                   words)
+        problem = T.sample_problem(rng, sample_task(rng, opt.tool is not None, stage),
+                                   opt.tool is not None, words, max_digits)
         if problem.key not in excluded:
-            return conversation_segments(problem, opt, rng), problem
+            return row_segments(problem, row_opt, rng), problem
+
+
+def sample_conversation(rng, words, excluded=frozenset()):
+    """One whole random conversation: (segments, problem)."""
+    opt = random_options(rng)
+    segments, problem = sample_row(rng, opt, words, excluded)
+    return [(prefix_text(opt), False)] + segments, problem
 
 
 def encode_segments(tokenizer, segments):

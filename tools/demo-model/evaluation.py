@@ -24,7 +24,8 @@ def eval_problems(seed, heldout_words, per_cell):
     out = []
     for cat in CATEGORIES:
         seen = set()
-        while len(seen) < per_cell:
+        want = min(per_cell, len(heldout_words)) if cat == "reverse" else per_cell
+        while len(seen) < want:
             if cat == "add2":
                 p = T.make_add(rng.randint(10, 99), rng.randint(10, 99), rng)
             elif cat == "mul_tool":
@@ -33,7 +34,7 @@ def eval_problems(seed, heldout_words, per_cell):
                 p = T.sample_problem(rng, "mul", False, heldout_words)
             else:
                 p = T.sample_problem(rng, cat, False, heldout_words)
-            if p.key not in seen:
+            if p.key not in seen and p.key != ("add", 23, 19):  # the smoke test is trained on
                 seen.add(p.key)
                 out.append((cat, p))
     return out

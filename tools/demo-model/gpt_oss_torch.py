@@ -188,19 +188,31 @@ class Attention(nn.Module):
         q = apply_rope(q, cos, sin)
         k = apply_rope(k, cos, sin)
         if cache is not None:
-            if "k" in cache:
-                k = torch.cat([cache["k"], k], dim=2)
-                v = torch.cat([cache["v"], v], dim=2)
+            if "k" in cache:  # a cache of batch 1 is a prefix shared by every row
+                k = torch.cat([cache["k"].expand(b, -1, -1, -1), k], dim=2)
+                v = torch.cat([cache["v"].expand(b, -1, -1, -1), v], dim=2)
             cache["k"], cache["v"] = k, v
         tk = k.shape[2]
         # The `group` query heads of one KV head are stacked along the rows, so each KV head is one
         # [group*T, d] x [d, Tk] product instead of `group` small ones over repeated keys.
-        q = q.reshape(b, nkv, group * t, d)
-        scores = torch.matmul(q, k.transpose(-1, -2)).view(b, nkv, group, t, tk) / math.sqrt(d)
-        scores = scores + bias
-        sink = self.sinks.view(1, nkv, group, 1, 1).expand(b, nkv, group, t, 1).to(scores.dtype)
-        probs = torch.softmax(torch.cat([scores, sink], dim=-1), dim=-1)[..., :-1]
-        out = torch.matmul(probs.reshape(b, nkv, group * t, tk), v)  # [B, nkv, group*T, d]
+        q = q.reshape(b * nkv, group * t, d)
+        k = k.reshape(b * nkv, tk, d)
+        bias = bias.expand(b, nkv, group, t, tk).reshape(b * nkv, group * t, tk)
+        scores = torch.baddbmm(bias.to(q.dtype), q, k.transpose(1, 2), alpha=1.0 / math.sqrt(d))
+        scores = scores.view(b, nkv, group, t, tk)
+        sink = self.sinks.view(1, nkv, group, 1, 1)
+        if self.training:
+            # softmax over (keys + sink) = softmax over keys * sigmoid(logsumexp(keys) - sink):
+            # the same numbers without materialising the extra column (the attention tensors
+            # are what a CPU training step spends its memory bandwidth on). Every training query
+            # sees at least itself, so no row is all -inf.
+            lse = torch.logsumexp(scores, dim=-1, keepdim=True)
+            probs = torch.softmax(scores, dim=-1) * torch.sigmoid(lse - sink.to(lse.dtype))
+        else:  # decoding: left-padding rows may have no valid key; the sink keeps them finite
+            sink = sink.expand(b, nkv, group, t, 1).to(scores.dtype)
+            probs = torch.softmax(torch.cat([scores, sink], dim=-1), dim=-1)[..., :-1]
+        out = torch.matmul(probs.reshape(b * nkv, group * t, tk).to(v.dtype), v.reshape(b * nkv, tk, d))
+        out = out.view(b, nkv, group * t, d)  # [B, nkv, group*T, d]
         out = out.view(b, nq, t, d).transpose(1, 2).reshape(b, t, nq * d)
         return self.o_proj(out)
 
@@ -231,7 +243,7 @@ class MoE(nn.Module):
         self.cfg = cfg
         self.router = nn.Linear(cfg.hidden_size, cfg.num_local_experts, bias=True)
         self.experts = Experts(cfg)
-        self.dense = False  # training switch, see forward
+        self.grouped = False  # training switch: all experts in two batched products (same math)
         self.last_aux_loss = None
 
     def swiglu(self, h):
@@ -245,7 +257,8 @@ class MoE(nn.Module):
         x = x.reshape(-1, shape[-1])
         k = self.cfg.num_experts_per_tok
         n_exp = self.cfg.num_local_experts
-        logits = self.router(x)
+        with torch.autocast(device_type=x.device.type, enabled=False):
+            logits = self.router(x.to(self.router.weight.dtype))  # f32 routing, as in the engine
         top_vals, top_idx = torch.topk(logits, k, dim=-1)
         top_w = torch.softmax(top_vals, dim=-1)
         if self.training:  # Switch-style load balancing: fraction routed x mean probability
@@ -254,13 +267,8 @@ class MoE(nn.Module):
             self.last_aux_loss = n_exp * (frac * prob).sum()
         w1, w2 = self.experts.weights()
         b1, b2 = self.experts.gate_up_proj_bias, self.experts.down_proj_bias
-        if self.dense:
-            # Every expert on every token, unselected ones weighted 0: the same sum (and zero
-            # gradient for unselected experts) in a few large GEMMs, faster on a CPU for small E.
-            h = torch.einsum("nh,eoh->eno", x, w1) + b1[:, None, :]
-            y = torch.matmul(self.swiglu(h), w2.transpose(1, 2)) + b2[:, None, :]
-            weights = torch.zeros_like(logits).scatter(1, top_idx, top_w)  # [N, E]
-            return torch.einsum("ne,enh->nh", weights, y).reshape(shape)
+        if self.grouped:
+            return self.grouped_forward(x, top_idx, top_w, w1, w2, b1, b2).reshape(shape)
         out = torch.zeros_like(x)
         for e in range(n_exp):
             rows, slot = torch.nonzero(top_idx == e, as_tuple=True)
@@ -268,8 +276,31 @@ class MoE(nn.Module):
                 continue
             h = F.linear(x[rows], w1[e], b1[e])
             y = F.linear(self.swiglu(h), w2[e], b2[e])
-            out = out.index_add(0, rows, y * top_w[rows, slot].unsqueeze(-1))
+            out = out.index_add(0, rows, (y * top_w[rows, slot].unsqueeze(-1)).to(out.dtype))
         return out.reshape(shape)
+
+
+    def grouped_forward(self, x, top_idx, top_w, w1, w2, b1, b2):
+        """The same sum as the per-expert loop, organised for training speed: the (token, expert)
+        pairs are sorted by expert once, each expert multiplies its contiguous slice, and the
+        activation runs once over all pairs. (Padding every expert to the busiest one's count
+        would multiply the work by up to E while the router is still unbalanced.)"""
+        n, h = x.shape
+        n_exp, k = self.cfg.num_local_experts, self.cfg.num_experts_per_tok
+        flat_e = top_idx.reshape(-1)
+        order = torch.argsort(flat_e, stable=True)
+        tok = torch.arange(n, device=x.device).repeat_interleave(k)[order]
+        weight = top_w.reshape(-1)[order]
+        counts = torch.bincount(flat_e, minlength=n_exp).tolist()
+        used = [e for e in range(n_exp) if counts[e]]
+        # split (not slicing) so that backward concatenates the pieces instead of adding E
+        # full-size zero-padded gradients
+        parts = x[tok].split(counts)
+        hs = torch.cat([F.linear(parts[e], w1[e], b1[e]) for e in used])
+        parts = self.swiglu(hs).split([counts[e] for e in used])
+        ys = torch.cat([F.linear(p, w2[e], b2[e]) for p, e in zip(parts, used)])
+        ys = (ys * weight.unsqueeze(-1).to(ys.dtype)).to(x.dtype)
+        return x.new_zeros(n, h).index_add(0, tok, ys)
 
 
 class Block(nn.Module):
@@ -315,12 +346,14 @@ class GptOss(nn.Module):
         bias = torch.zeros(allowed.shape, dtype=self.lm_head.weight.dtype, device=allowed.device)
         return bias.masked_fill(~allowed, float("-inf"))[:, None, None]
 
-    def forward(self, tokens, positions=None, caches=None, key_valid=None, key_pos=None):
+    def forward(self, tokens, positions=None, caches=None, key_valid=None, key_pos=None,
+                logits=True):
         """tokens [B, T] -> logits [B, T, V].
 
         Training / full prefill: only tokens (positions 0..T-1, right padding is harmless under the
         causal mask). Decoding: positions [B, T], caches (one dict per layer), key_valid/key_pos
-        [B, Tk] for every key so far (left-padded prompts mark pad keys invalid)."""
+        [B, Tk] for every key so far (left-padded prompts mark pad keys invalid). logits=False only
+        fills the caches (a shared training prefix) and returns None."""
         b, t = tokens.shape
         if positions is None:
             positions = torch.arange(t, device=tokens.device).unsqueeze(0)
@@ -334,7 +367,7 @@ class GptOss(nn.Module):
         for i, layer in enumerate(self.layers):
             bias = biases[self.cfg.sliding_window if layer.sliding else 0]
             x = layer(x, rope, bias, None if caches is None else caches[i])
-        return self.lm_head(self.norm(x))
+        return self.lm_head(self.norm(x)) if logits else None
 
     def set_fake_quant(self, on):
         for layer in self.layers:

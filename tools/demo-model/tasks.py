@@ -74,10 +74,6 @@ def digits(n):
     return [int(c) for c in reversed(str(n))]
 
 
-def place_names(n):
-    return "; ".join(f"{d} {PLACES[i]}" for i, d in reversed(list(enumerate(digits(n)))))
-
-
 def spaced(seq):
     return " ".join(str(x) for x in seq)
 
@@ -93,11 +89,8 @@ def addition_columns(a, b, verbose):
         t = x + y + carry
         name = PLACES[i].capitalize()
         if verbose:
-            s = f"{name}: {x} + {y} = {x + y}"
-            if carry:
-                s += f", plus the carry 1 is {t}"
-            s += (f". {t} is 10 or more, so write {t % 10} and carry 1." if t >= 10
-                  else f". Write {t}, no carry.")
+            s = f"{name}: {x} + {y}" + (" + carry 1" if carry else "") + f" = {t}. "
+            s += f"Write {t % 10}, carry 1." if t >= 10 else f"Write {t}, no carry."
         else:
             s = f"{name}: {x} + {y}" + (" + 1" if carry else "") + f" = {t}"
             s += f", write {t % 10} carry 1." if t >= 10 else "."
@@ -106,7 +99,7 @@ def addition_columns(a, b, verbose):
         carry = t // 10
     if carry:
         name = PLACES[len(written)]
-        parts.append(f"{name.capitalize()}: only the carry 1 is left, write 1." if verbose
+        parts.append(f"{name.capitalize()}: only the carry 1 is left. Write 1." if verbose
                      else f"Carry 1 is the {name}.")
         written.append(1)
     return parts, list(reversed(written))
@@ -126,11 +119,9 @@ def subtraction_columns(a, b, verbose):
         else:
             r, borrow_out = xb + 10 - y, 1
         if verbose:
-            s = f"{name}: top digit {x}" + (f", minus the borrowed 1 is {xb}" if borrow else "")
-            s += f"; bottom digit {y}. "
-            s += (f"{xb} is at least {y}, so write {r}." if not borrow_out
-                  else f"{xb} is less than {y}, so borrow 1 from the next place: "
-                       f"{xb + 10} - {y} = {r}, write {r}.")
+            s = f"{name}: {x}" + (" - borrow 1" if borrow else "") + f" - {y}"
+            s += (f" = {r}. Write {r}." if not borrow_out
+                  else f" is below 0, so borrow 10: {xb + 10} - {y} = {r}. Write {r}, borrow 1.")
         else:
             s = f"{name}: {x}" + (" - 1" if borrow else "") + f" - {y}"
             s += f" = {r}." if not borrow_out else f" is below 0, borrow 1: {xb + 10} - {y} = {r}."
@@ -147,10 +138,8 @@ def multiplication_columns(a, b, verbose):
         t = x * b + carry
         name = PLACES[i].capitalize()
         if verbose:
-            s = f"{name}: {x} × {b} = {x * b}"
-            if carry:
-                s += f", plus the carry {carry} is {t}"
-            s += (f". Write {t % 10} and carry {t // 10}." if t >= 10 else f". Write {t}, no carry.")
+            s = f"{name}: {x} × {b}" + (f" + carry {carry}" if carry else "") + f" = {t}. "
+            s += f"Write {t % 10}, carry {t // 10}." if t >= 10 else f"Write {t}, no carry."
         else:
             s = f"{name}: {x} × {b}" + (f" + {carry}" if carry else "") + f" = {t}"
             s += f", write {t % 10} carry {t // 10}." if t >= 10 else "."
@@ -159,7 +148,7 @@ def multiplication_columns(a, b, verbose):
         carry = t // 10
     if carry:
         name = PLACES[len(written)]
-        parts.append(f"{name.capitalize()}: only the carry {carry} is left, write {carry}." if verbose
+        parts.append(f"{name.capitalize()}: only the carry {carry} is left. Write {carry}." if verbose
                      else f"Carry {carry} is the {name}.")
         written.append(carry)
     return parts, list(reversed(written))
@@ -167,7 +156,7 @@ def multiplication_columns(a, b, verbose):
 
 def read_digits(written, result):
     """High effort: the written digits read back from the highest place."""
-    text = f"The written digits from the highest place down are {spaced(written)}"
+    text = f"The written digits from the top are {spaced(written)}"
     if len(written) > 1 and written[0] == 0:
         text += f", without the leading zeros that is {result}"
     return text
@@ -191,9 +180,8 @@ def make_add(a, b, rng):
     high, written = addition_columns(a, b, True)
     p.analysis["low"] = f"{a} + {b} = {s}."
     p.analysis["medium"] = " ".join(med) + f" So {a} + {b} = {s}."
-    p.analysis["high"] = (f"We need {a} + {b}. By place value, {a} is {place_names(a)}, and {b} is "
-                          f"{place_names(b)}. Add column by column from the ones, carrying when a "
-                          f"column reaches 10. " + " ".join(high) + " " + read_digits(written, s)
+    p.analysis["high"] = (f"We need {a} + {b}. Digits: {a} is {spaced(str(a))} and {b} is "
+                          f"{spaced(str(b))}. " + " ".join(high) + " " + read_digits(written, s)
                           + f", so {a} + {b} = {s}.")
     p.final = f"{a} + {b} = {s}."
     return p
@@ -211,9 +199,8 @@ def make_sub(a, b, rng):
     p.analysis["low"] = f"{a} - {b} = {d}."
     p.analysis["medium"] = neg_short + " ".join(med) + f" So {a} - {b} = {d}."
     p.analysis["high"] = (f"We need {a} - {b}. " + neg_long
-                          + f"By place value, {big} is {place_names(big)}, and {small} is "
-                          f"{place_names(small)}. Subtract column by column from the ones, borrowing "
-                          f"when the top digit is too small. " + " ".join(high) + " "
+                          + f"Digits: {big} is {spaced(str(big))} and {small} is {spaced(str(small))}. "
+                          + " ".join(high) + " "
                           + read_digits(written, big - small)
                           + (f", so {big} - {small} = {big - small} and " if d < 0 else ", so ")
                           + f"{a} - {b} = {d}.")
@@ -244,8 +231,8 @@ def make_mul(a, b, rng, with_tool):
         med, _ = multiplication_columns(big, small, False)
         high, written = multiplication_columns(big, small, True)
         p.analysis["medium"] = intro + " ".join(med) + f" So {a} × {b} = {prod}."
-        p.analysis["high"] = (f"We need {a} × {b}. Multiply {big} by {small}, one digit of {big} at a "
-                              f"time from the ones, carrying the tens of each product. "
+        p.analysis["high"] = (f"We need {a} × {b}. Multiply {big} by {small}, digit by digit from "
+                              f"the ones. Digits: {big} is {spaced(str(big))}. "
                               + " ".join(high) + " " + read_digits(written, prod)
                               + f", so {a} × {b} = {prod}.")
         return p
@@ -356,13 +343,15 @@ def rand_number(rng, ndigits):
     return rng.randint(0, 9) if ndigits == 1 else rng.randint(10 ** (ndigits - 1), 10 ** ndigits - 1)
 
 
-def sample_problem(rng, task, with_tool, words):
-    """A random problem of `task`; `with_tool`: the calculator is declared in this conversation."""
+def sample_problem(rng, task, with_tool, words, max_digits=3):
+    """A random problem of `task`; `with_tool`: the calculator is declared in this conversation;
+    `max_digits` < 3 restricts the operands of + and - (the curriculum's first stage)."""
+    sizes, size_w = ([1, 2, 3], [1, 3, 2]) if max_digits >= 3 else ([1, 2], [1, 3])
     if task == "add":
-        da, db = rng.choices([1, 2, 3], weights=[1, 3, 2], k=2)
+        da, db = rng.choices(sizes, weights=size_w, k=2)
         return make_add(rand_number(rng, da), rand_number(rng, db), rng)
     if task == "sub":
-        da, db = rng.choices([1, 2, 3], weights=[1, 3, 2], k=2)
+        da, db = rng.choices(sizes, weights=size_w, k=2)
         a, b = rand_number(rng, da), rand_number(rng, db)
         if rng.random() < 0.75 and a < b:
             a, b = b, a

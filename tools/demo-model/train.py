@@ -30,8 +30,10 @@ import tasks as T  # noqa: E402
 from gpt_oss_torch import GptOss, GptOssConfig, greedy_generate, load_model  # noqa: E402
 from safetensors_io import write_safetensors  # noqa: E402
 
+# gpt-oss shapes the CUDA kernels accept (8 query heads per KV head, head_dim 64, top-4 of 32
+# experts, widths multiples of 64), as small as still learns the tasks.
 ARCH = dict(hidden_size=256, num_hidden_layers=4, num_attention_heads=8, num_key_value_heads=1,
-            head_dim=64, num_local_experts=16, num_experts_per_tok=4, intermediate_size=128,
+            head_dim=64, num_local_experts=32, num_experts_per_tok=4, intermediate_size=64,
             sliding_window=128)
 HELDOUT_WORDS = 30
 
@@ -43,11 +45,15 @@ def parse_args():
     ap.add_argument("--results", default=os.path.join(os.path.dirname(__file__), "results"),
                     help="where the evaluation table and log summary go")
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--steps", type=int, default=1400)
-    ap.add_argument("--batch-tokens", type=int, default=6144,
-                    help="padded tokens per batch (batch size x longest sequence)")
-    ap.add_argument("--lr", type=float, default=3e-3)
-    ap.add_argument("--warmup", type=int, default=60)
+    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--batch-tokens", type=int, default=8192,
+                    help="padded tokens per batch after the shared prefix (rows x longest row)")
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--curriculum-fraction", type=float, default=0.3,
+                    help="share of the steps in curriculum stage 1 (mostly + and -, 2 digits)")
+    ap.add_argument("--no-amp", dest="amp", action="store_false",
+                    help="train in float32 instead of bfloat16 autocast")
     ap.add_argument("--qat-fraction", type=float, default=0.1)
     ap.add_argument("--aux-coef", type=float, default=0.01)
     ap.add_argument("--threads", type=int, default=2)
@@ -55,39 +61,57 @@ def parse_args():
     ap.add_argument("--eval-per-cell", type=int, default=40)
     ap.add_argument("--eval-batch", type=int, default=64)
     ap.add_argument("--skip-eval", action="store_true")
+    ap.add_argument("--checkpoint", default=None,
+                    help="also save the trained float32 weights here (torch.save)")
+    ap.add_argument("--from-checkpoint", default=None,
+                    help="skip training: export and evaluate weights saved with --checkpoint")
+    ap.add_argument("--quick-eval", action="store_true",
+                    help="also evaluate a few held-out problems at 1/3 and 2/3 of the steps")
     return ap.parse_args()
 
 
 # -- data -----------------------------------------------------------------------------------------
 
-def batch_stream(rng, tokenizer, words, excluded, batch_tokens, pool=768):
-    """Endless batches of similar-length conversations: inputs [B, T], targets [B, T] (-100 where
-    no loss: prompts, tool results, padding). Each conversation starts at position 0."""
-    pad = tokenizer.specials["<|endoftext|>"]
+def make_batch(rng, tokenizer, words, excluded, batch_tokens, stage):
+    """One training batch: a random conversation setting (system + developer message, shared by
+    every row and computed once) and rows of questions and completions under it.
+
+    Returns prefix [1, P] and inputs/targets [B, T]; targets are -100 where there is no loss
+    (questions, tool results, padding). Each row continues the prefix from position P."""
+    opt = data.random_options(rng)
+    prefix = tokenizer.encode(data.prefix_text(opt))
+    rows, longest = [], 0
     while True:
-        convs = [data.encode_segments(tokenizer, data.sample_conversation(rng, words, excluded)[0])
-                 for _ in range(pool)]
-        convs.sort(key=lambda c: len(c[0]))
-        batches, cur = [], []
-        for c in convs:
-            if cur and (len(cur) + 1) * (len(c[0]) - 1) > batch_tokens:
-                batches.append(cur)
-                cur = []
-            cur.append(c)
-        if cur:
-            batches.append(cur)
-        rng.shuffle(batches)
-        for group in batches:
-            t = max(len(ids) for ids, _ in group) - 1
-            inputs = torch.full((len(group), t), pad, dtype=torch.long)
-            targets = torch.full((len(group), t), -100, dtype=torch.long)
-            for i, (ids, mask) in enumerate(group):
-                n = len(ids) - 1
-                inputs[i, :n] = torch.tensor(ids[:-1])
-                tgt = torch.tensor(ids[1:])
-                keep = torch.tensor(mask[1:])
-                targets[i, :n] = torch.where(keep, tgt, torch.full_like(tgt, -100))
-            yield inputs, targets
+        segments, _ = data.sample_row(rng, opt, words, excluded, stage)
+        ids, mask = data.encode_segments(tokenizer, segments)
+        if rows and (len(rows) + 1) * max(longest, len(ids)) > batch_tokens:
+            break
+        rows.append((ids, mask))
+        longest = max(longest, len(ids))
+    pad = tokenizer.specials["<|endoftext|>"]
+    t = longest - 1
+    inputs = torch.full((len(rows), t), pad, dtype=torch.long)
+    targets = torch.full((len(rows), t), -100, dtype=torch.long)
+    for i, (ids, mask) in enumerate(rows):
+        n = len(ids) - 1
+        inputs[i, :n] = torch.tensor(ids[:-1])
+        tgt = torch.tensor(ids[1:])
+        targets[i, :n] = torch.where(torch.tensor(mask[1:]), tgt, torch.full_like(tgt, -100))
+    return torch.tensor([prefix]), inputs, targets
+
+
+def forward_batch(model, prefix, inputs, amp):
+    """Logits [B, T, V] for rows that all continue one shared prefix."""
+    b, t = inputs.shape
+    p = prefix.shape[1]
+    dev = inputs.device
+    caches = [dict() for _ in model.layers]
+    pos = torch.arange(p + t, device=dev).unsqueeze(0)
+    with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=amp):
+        model(prefix, pos[:, :p], caches, torch.ones(1, p, dtype=torch.bool, device=dev),
+              pos[:, :p], logits=False)
+        return model(inputs, pos[:, p:].expand(b, t), caches,
+                     torch.ones(b, p + t, dtype=torch.bool, device=dev), pos.expand(b, p + t))
 
 
 # -- model ----------------------------------------------------------------------------------------
@@ -115,26 +139,32 @@ def lr_at(step, args):
     return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def train(args, model, stream, log):
+def train(args, model, tok, words, excluded, quick_problems, log):
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05},
                              {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
+    rng = random.Random(args.seed + 3)
     qat_start = int(args.steps * (1 - args.qat_fraction))
+    curriculum_end = int(args.steps * args.curriculum_fraction)
     model.train()
     for layer in model.layers:
-        layer.mlp.dense = args.device != "cpu"  # GPUs prefer a few large GEMMs (same math)
-    t0, tokens, trained_tokens, loss_avg = time.time(), 0, 0, None
+        layer.mlp.grouped = True
+    t0, c0 = time.time(), time.process_time()
+    tokens, trained_tokens, loss_avg = 0, 0, None
     for step in range(args.steps):
         if step == qat_start:
             model.set_fake_quant(True)
             log(f"step {step}: quantisation-aware phase (experts seen through MXFP4)")
+        if step == curriculum_end:
+            log(f"step {step}: curriculum stage 2 (all tasks, 3-digit operands for + and -)")
         for group in opt.param_groups:
             group["lr"] = lr_at(step, args)
-        inputs, targets = next(stream)
-        inputs, targets = inputs.to(args.device), targets.to(args.device)
-        logits = model(inputs)
+        prefix, inputs, targets = make_batch(rng, tok, words, excluded, args.batch_tokens,
+                                             1 if step < curriculum_end else 2)
+        prefix, inputs, targets = (x.to(args.device) for x in (prefix, inputs, targets))
+        logits = forward_batch(model, prefix, inputs, args.amp)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), targets.reshape(-1),
                                ignore_index=-100)
         aux = sum(layer.mlp.last_aux_loss for layer in model.layers) / len(model.layers)
@@ -142,17 +172,25 @@ def train(args, model, stream, log):
         (loss + args.aux_coef * aux).backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        tokens += inputs.numel()
+        tokens += inputs.numel() + prefix.numel()
         trained_tokens += int((targets != -100).sum())
         loss_avg = float(loss) if loss_avg is None else 0.95 * loss_avg + 0.05 * float(loss)
         if step % 25 == 0 or step == args.steps - 1:
-            el = time.time() - t0
+            el, cpu = time.time() - t0, time.process_time() - c0
             log(f"step {step:5d}  loss {float(loss):.4f} (avg {loss_avg:.4f})  aux {float(aux):.3f}  "
-                f"lr {lr_at(step, args):.2e}  batch {tuple(inputs.shape)}  "
-                f"{tokens / el:.0f} tok/s  {el / 60:.1f} min")
+                f"lr {lr_at(step, args):.2e}  batch {tuple(inputs.shape)}+{prefix.shape[1]}  "
+                f"{tokens / el:.0f} tok/s  {tokens / max(cpu, 1e-9):.0f} tok/cpu-s  "
+                f"{el / 60:.1f} min  cpu {cpu / 60:.1f} min")
+        if quick_problems and step + 1 in (args.steps // 3, 2 * args.steps // 3):
+            model.eval()
+            rows = evaluate_torch(model, tok, quick_problems, args.eval_batch, lambda m: None)
+            table, _ = EV.summarize(rows, tok)
+            log(f"quick evaluation after {step + 1} steps (training weights):\n{table}")
+            model.train()
     model.set_fake_quant(False)
     return {"steps": args.steps, "tokens": tokens, "trained_tokens": trained_tokens,
-            "seconds": time.time() - t0, "final_loss_avg": loss_avg}
+            "seconds": time.time() - t0, "cpu_seconds": time.process_time() - c0,
+            "final_loss_avg": loss_avg}
 
 
 # -- export ---------------------------------------------------------------------------------------
@@ -297,11 +335,16 @@ def main():
     n_params = sum(p.numel() for p in model.parameters())
     log(f"model: {json.dumps(ARCH)}, vocab {cfg.vocab_size}, {n_params / 1e6:.2f}M parameters")
     model.to(args.device)
-    stream = batch_stream(random.Random(args.seed + 3), tok, train_words, excluded,
-                          args.batch_tokens)
-    stats = train(args, model, stream, log)
-    log(f"trained {stats['steps']} steps, {stats['tokens']} tokens ({stats['trained_tokens']} with "
-        f"loss) in {stats['seconds'] / 60:.1f} min")
+    if args.from_checkpoint:
+        model.load_state_dict(torch.load(args.from_checkpoint, map_location=args.device))
+        stats = {"from_checkpoint": args.from_checkpoint}
+    else:
+        quick = [(c, p) for c, p in problems if c in ("add2", "sub", "mul_tool", "reverse")][::4]
+        stats = train(args, model, tok, train_words, excluded, quick if args.quick_eval else [], log)
+        log(f"trained {stats['steps']} steps, {stats['tokens']} tokens ({stats['trained_tokens']} "
+            f"with loss) in {stats['seconds'] / 60:.1f} min ({stats['cpu_seconds'] / 60:.1f} CPU min)")
+        if args.checkpoint:
+            torch.save(model.state_dict(), args.checkpoint)
 
     export(model, tok, args.out)
     size = sum(os.path.getsize(os.path.join(args.out, f)) for f in os.listdir(args.out))
