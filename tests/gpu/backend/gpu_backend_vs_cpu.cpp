@@ -221,16 +221,16 @@ int main() {
     // The benchmark's synthetic context fill: positions appear, decoding after them works.
     auto synthetic = (*gpu)->backend().new_session({});
     if (check.ok(synthetic.status(), "session for the synthetic fill")) {
-        auto& session = static_cast<CudaSession&>(**synthetic);
-        check.ok(session.fill_synthetic(300, 5), "synthetic fill of 300 positions");
+        auto& filled = static_cast<CudaSession&>(**synthetic);
+        check.ok(filled.fill_synthetic(300, 5), "synthetic fill of 300 positions");
         std::vector<float> logits(static_cast<size_t>(vocab));
         ForwardRequest request;
         request.tokens = std::span(tokens).first(1);
         request.logits_out = logits.data();
-        check.ok(session.forward(request), "decode after the synthetic fill");
+        check.ok(filled.forward(request), "decode after the synthetic fill");
         const bool finite =
             std::all_of(logits.begin(), logits.end(), [](float v) { return std::isfinite(v); });
-        check.expect(session.length() == 301 && finite,
+        check.expect(filled.length() == 301 && finite,
                      "length 301 and finite logits after a synthetic fill");
     }
 
