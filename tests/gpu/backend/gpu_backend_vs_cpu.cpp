@@ -5,7 +5,8 @@
 //   mixed     chunks of 1, 7, 64, 1, 100, 1, 1, 33, 2 ...
 // and decode vs prefill on the GPU itself; then truncation (free within the ring, a restart
 // beyond it), cancellation, context_full, on-device sampling (greedy = argmax of the logits,
-// top-p inside the nucleus), generate() with device sampling, and the memory accounting.
+// top-p inside the nucleus), generate() with device sampling, the benchmark's synthetic
+// context fill, and the memory accounting.
 #include <atomic>
 #include <numeric>
 
@@ -216,6 +217,22 @@ int main() {
     check.expect(!sequences[0].empty() && sequences[0] == sequences[1],
                  "generate: greedy on the GPU = host argmax (" +
                      std::to_string(sequences[0].size()) + " tokens)");
+
+    // The benchmark's synthetic context fill: positions appear, decoding after them works.
+    auto synthetic = (*gpu)->backend().new_session({});
+    if (check.ok(synthetic.status(), "session for the synthetic fill")) {
+        auto& filled = static_cast<CudaSession&>(**synthetic);
+        check.ok(filled.fill_synthetic(300, 5), "synthetic fill of 300 positions");
+        std::vector<float> logits(static_cast<size_t>(vocab));
+        ForwardRequest request;
+        request.tokens = std::span(tokens).first(1);
+        request.logits_out = logits.data();
+        check.ok(filled.forward(request), "decode after the synthetic fill");
+        const bool finite =
+            std::all_of(logits.begin(), logits.end(), [](float v) { return std::isfinite(v); });
+        check.expect(filled.length() == 301 && finite,
+                     "length 301 and finite logits after a synthetic fill");
+    }
 
     const auto* cuda = dynamic_cast<const CudaBackend*>(&(*gpu)->backend());
     if (cuda != nullptr) {
