@@ -24,7 +24,10 @@ enum class ApprovalDecision {
 
 struct ApprovalRequest {
     std::string conversation_id;
-    ToolCallId call_id = 0;   // the stored tool-call row (HistoryStore::tool_call)
+    ToolCallId call_id = 0;  // the stored tool-call row (HistoryStore::tool_call)
+    // The assistant message that made the call (where a GUI shows the approval card); set when
+    // the runner has the store.
+    std::optional<MessageId> message_id;
     std::string tool;         // "calculator"
     std::string description;  // the tool's description, for the prompt
     std::string arguments;    // the validated arguments, pretty-printed JSON (2-space indent)

@@ -160,6 +160,11 @@ ToolOutcome LocalToolRunner::run(const ToolInvocation& call, const ConversationS
         ApprovalRequest request;
         request.conversation_id = call.conversation_id;
         request.call_id = call.call_id;
+        if (options_.store) {
+            if (auto row = options_.store->tool_call(call.call_id)) {
+                request.message_id = row->message_id;
+            }
+        }
         request.tool = name;
         request.description = tool->definition().description;
         request.arguments = arguments.dump(2, ' ', false, Json::error_handler_t::replace);

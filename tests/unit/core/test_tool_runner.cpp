@@ -362,6 +362,25 @@ class TestToolRunner : public QObject {
         call.call_id = store->add_tool_call(m, call.recipient, call.arguments).value().id;
         const ToolOutcome outcome = runner.run(call, with_tools({"calculator"}), nullptr);
         QCOMPARE(asked, 0);
+        // In the other conversation it asks, naming the message that made the call.
+        LocalToolRunnerOptions other_options;
+        std::optional<MessageId> shown_at;
+        other_options.approve = [&](const ApprovalRequest& request, const std::atomic<bool>*) {
+            shown_at = request.message_id;
+            return ApprovalDecision::deny;
+        };
+        other_options.store = store.get();
+        ToolInvocation other_call = call_of("functions.python", R"({"code": "1"})");
+        other_call.conversation_id = other;
+        other_call.call_id = store->add_tool_call(n, other_call.recipient, "{}").value().id;
+        LocalToolRunner other_runner(std::move(other_options));
+        other_runner.add_tool(std::make_unique<ProbeTool>("python"));
+        QCOMPARE(other_runner.run(other_call, with_tools({"python"}), nullptr).approval,
+                 ToolApproval::pending);  // {"code": ...} does not fit ProbeTool's schema
+        other_call.arguments = R"({"n": 1})";
+        QCOMPARE(other_runner.run(other_call, with_tools({"python"}), nullptr).approval,
+                 ToolApproval::denied);
+        QCOMPARE(shown_at, std::optional<MessageId>(n));
         QCOMPARE(outcome.approval, ToolApproval::approved_always);
         QCOMPARE(outcome.result, std::string(R"({"result": 42})"));
         QVERIFY(store->tool_call(call.call_id)->started_at.has_value());
