@@ -141,6 +141,8 @@ Result<std::vector<std::string>> HistoryStore::import_conversations(
     }
     std::vector<std::string> ids;
     Status status = transaction([&]() -> Status {
+        // Ids first, in file order: a uuid already in the history (or twice in the file) gets a
+        // new one, and the first conversation to claim a uuid keeps it.
         std::set<std::string> used;
         for (const ConversationRecord& record : records) {
             std::string uuid = repair_utf8(record.conversation.id);
@@ -153,14 +155,19 @@ Result<std::vector<std::string>> HistoryStore::import_conversations(
                 taken = *row;
             }
             if (taken) uuid = new_uuid();
-            Status inserted = insert_record(record, uuid);
-            if (!inserted.ok()) {
-                return Status(inserted.code(), "importing conversation '" +
-                                                   record.conversation.title +
-                                                   "': " + inserted.message());
-            }
             used.insert(uuid);
             ids.push_back(uuid);
+        }
+        // Rows last to first: the sidebar breaks ties between equal timestamps by newest row
+        // first, so an exported history (written in sidebar order) lists in the same order
+        // after its import.
+        for (size_t i = records.size(); i-- > 0;) {
+            Status inserted = insert_record(records[i], ids[i]);
+            if (!inserted.ok()) {
+                return Status(inserted.code(), "importing conversation '" +
+                                                   records[i].conversation.title +
+                                                   "': " + inserted.message());
+            }
         }
         return Status::success();
     });

@@ -210,6 +210,33 @@ class TestHistoryImport : public QObject {
         QCOMPARE(history_to_json(again), history);
     }
 
+    void equalTimestampsKeepTheFilesOrder() {
+        // Conversations updated in the same millisecond list newest row first; an imported
+        // history must list in the order it was exported (its file order) all the same.
+        auto records = read_conversations_json(minimal().dump());
+        QVERIFY(records.ok());
+        std::vector<ConversationRecord> history;
+        for (const char* title : {"Alpha", "Bravo", "Charlie", "Delta"}) {
+            ConversationRecord r = (*records)[0];
+            r.conversation.title = title;
+            r.conversation.created_at = r.conversation.updated_at = 1'700'000'000'000;
+            history.push_back(r);
+        }
+        auto store = open_store(fresh());
+        QVERIFY(store);
+        auto ids = store->import_conversations(history);
+        QVERIFY(ids.ok());
+        const auto listed = store->list_conversations();
+        QVERIFY(listed.ok());
+        QCOMPARE(listed->size(), size_t(4));
+        QStringList order;
+        for (const Conversation& c : *listed) order << QString::fromStdString(c.title);
+        QCOMPARE(order, QStringList({"Alpha", "Bravo", "Charlie", "Delta"}));
+        // The returned ids follow the file too.
+        QCOMPARE((*ids)[0], (*listed)[0].id);
+        QCOMPARE((*ids)[3], (*listed)[3].id);
+    }
+
     void collidingIdsAreRemapped() {
         auto store = open_store(fresh());
         QVERIFY(store);
