@@ -1,6 +1,6 @@
 // `ponder-cli chat --model DIR [--db FILE] [--conversation ID | --new] [--effort low|medium|high]
 //  [--prompt TEXT] [--hide-reasoning] [--max-tokens N] [--temperature T] [--top-p P] [--seed S]
-//  [--context N] [--layout ...] [--threads N]
+//  [--context N] [--when-full error|drop-oldest] [--layout ...] [--threads N]
 //  [--tools calculator,current_time,python,read_file,search_files|none] [--files DIR]
 //  [--approve ask|always|never]`
 //
@@ -8,6 +8,10 @@
 // same. Reasoning (the analysis channel) is shown marked as such, or hidden; the answer goes to
 // stdout; everything is stored in the history. Without --prompt it is an interactive loop;
 // Ctrl+C stops the answer being generated (a second Ctrl+C at the prompt quits).
+//
+// --when-full sets the conversation's context policy (stored with it): when the conversation no
+// longer fits the context, stop with an error (the default) or drop the oldest turns; the
+// footer says how many messages were dropped.
 //
 // Tools (app/core/tools): --tools sets the conversation's tools (stored with it; a new
 // conversation starts with calculator and current_time), --files shares a folder with
@@ -107,6 +111,10 @@ void print_footer(const core::TurnSummary& summary, core::ReasoningEffort effort
         summary.state == core::MessageState::complete
             ? "complete"
             : (std::string(core::to_string(summary.state)) + ": " + summary.detail).c_str());
+    if (summary.dropped_messages > 0) {
+        std::fprintf(stderr, "(the %lld oldest messages were left out to fit the context)\n",
+                     static_cast<long long>(summary.dropped_messages));
+    }
 }
 
 // --tools: a comma-separated list of built-in tool names, or "none".
@@ -155,7 +163,7 @@ core::ApprovalDecision ask_on_terminal(const core::ApprovalRequest& request,
 int run_chat(const Words& words) {
     std::set<std::string> names(std::begin(model_option_names), std::end(model_option_names));
     names.insert({"db", "conversation", "effort", "prompt", "max-tokens", "temperature", "top-p",
-                  "seed", "context", "tools", "files", "approve"});
+                  "seed", "context", "when-full", "tools", "files", "approve"});
     auto args = Args::parse(words, names, {"new", "hide-reasoning"});
     if (!args) return fail("chat", args.status().message(), 2);
     if (!args->has("model")) return fail("chat", "missing required option --model", 2);
@@ -177,6 +185,13 @@ int run_chat(const Words& words) {
         if (!status.ok()) return fail("chat", status.message(), 2);
     }
     if (*context < 256) return fail("chat", "--context must be at least 256 tokens", 2);
+    std::optional<core::ContextPolicy> when_full;
+    if (auto text = args->get("when-full")) {
+        std::string name = *text;
+        std::replace(name.begin(), name.end(), '-', '_');
+        when_full = core::parse_context_policy(name);
+        if (!when_full) return fail("chat", "--when-full must be error or drop-oldest", 2);
+    }
     std::optional<std::vector<std::string>> tools;
     if (auto text = args->get("tools")) {
         auto parsed = parse_tool_list(*text);
@@ -231,6 +246,7 @@ int run_chat(const Words& words) {
     if (*top_p >= 0) settings.sampling.top_p = *top_p;
     if (*seed >= 0) settings.sampling.seed = *seed;
     if (*max_tokens > 0) settings.sampling.max_output_tokens = *max_tokens;
+    if (when_full) settings.context_policy = *when_full;
     settings.model = identity->display_name;
     if (tools) settings.enabled_tools = *tools;
     if (!folder.empty()) {

@@ -1,5 +1,6 @@
 // ponder-cli and the local tools: `tool` runs one tool by hand (or lists them), and `chat`
-// stores the conversation's tools and shared folder from --tools/--files and checks its flags.
+// stores the conversation's tools and shared folder from --tools/--files (and its context policy
+// from --when-full) and checks its flags.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -105,6 +106,21 @@ class TestCliTools : public QObject {
                               flags);
             QCOMPARE(bad.exit_code, 2);
         }
+    }
+
+    void chatStoresTheContextPolicy() {
+        const QString model = QString(PONDER_TEST_DATA_DIR) + "/gpt-oss-tiny/base";
+        const QString db = dir_.filePath("policy.sqlite3");
+        Run fresh = run_cli({"chat", "--model", model, "--db", db, "--prompt", "hi",
+                             "--max-tokens", "2", "--tools", "none"});
+        QCOMPARE(exported(db, fresh)["context_policy"], nlohmann::json("error"));
+        Run drop = run_cli({"chat", "--model", model, "--db", db, "--prompt", "hi",
+                            "--max-tokens", "2", "--tools", "none", "--when-full", "drop-oldest"});
+        QCOMPARE(exported(db, drop)["context_policy"], nlohmann::json("drop_oldest"));
+        Run bad = run_cli({"chat", "--model", model, "--db", db, "--prompt", "hi", "--when-full",
+                           "truncate"});
+        QCOMPARE(bad.exit_code, 2);
+        QVERIFY2(bad.err.contains("--when-full must be error or drop-oldest"), qPrintable(bad.err));
     }
 };
 
