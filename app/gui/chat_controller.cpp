@@ -10,6 +10,7 @@
 
 #include "app/core/model_discovery.h"
 #include "app/core/storage/history_types.h"
+#include "app/core/tools/builtin_tools.h"
 #include "engine/backend/backend_info.h"
 
 namespace ponder::gui {
@@ -74,9 +75,24 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
             });
     connect(worker_, &EngineWorker::turnEvents, this, [this](const QList<core::TurnEvent>& events) {
         if (generatingId_ == currentId_) messages_.applyEvents(events);
+        // Problems the turn goes on after (e.g. the oldest messages were dropped to fit).
+        for (const core::TurnEvent& event : events)
+            if (event.kind == core::TurnEvent::Kind::error && !event.text.empty())
+                setNotice(QString::fromStdString(event.text));
     });
+    connect(worker_, &EngineWorker::approvalRequested, this,
+            [this](const core::ApprovalRequest& request) {
+                approval_ = request;
+                if (QString::fromStdString(request.conversation_id) == currentId_)
+                    messages_.showApproval(request);
+                emit approvalChanged();
+            });
     connect(worker_, &EngineWorker::turnFinished, this,
             [this](const QString& conversationId, const QString& state, const QString& detail) {
+                if (approval_) {
+                    approval_.reset();
+                    emit approvalChanged();
+                }
                 generatingId_.clear();
                 emit generatingChanged();
                 emit composerChanged();
@@ -101,6 +117,9 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
                 refreshList();
                 if (!firstId.isEmpty()) openConversation(firstId);
             });
+    connect(&options_, &ConversationOptions::failed, this, &ChatController::setNotice);
+    connect(this, &ChatController::currentConversationChanged, this,
+            [this] { options_.setConversation(store_.get(), currentId_); });
     thread_.setObjectName(QStringLiteral("engine"));
     thread_.start();
     emit workerOpenHistory();
@@ -173,6 +192,7 @@ void ChatController::newConversation() {
     // A new conversation starts with the effort the user chose last time.
     if (auto previous = current()) settings.effort = previous->settings.effort;
     settings.model = model_.displayName.toStdString();
+    settings.enabled_tools = core::default_enabled_tools();
     auto created = store_->create_conversation("", settings);
     if (!created) {
         setNotice(QString::fromStdString(created.status().message()));
@@ -192,6 +212,8 @@ void ChatController::openConversation(const QString& id) {
     currentId_ = id;
     settings_->setLastConversationId(id);
     messages_.load(std::move(*record));
+    if (approval_ && QString::fromStdString(approval_->conversation_id) == id)
+        messages_.showApproval(*approval_);
     emit currentConversationChanged();
     emit composerChanged();
 }
@@ -309,6 +331,25 @@ void ChatController::send(const QString& text) {
 
 void ChatController::stop() {
     worker_->stopFlag().store(true);
+    // The gate sees the flag and denies the waiting call; the card shows it at once.
+    if (approval_) endApproval(core::ApprovalDecision::deny);
+}
+
+void ChatController::answerToolCall(const QString& callId, const QString& decision) {
+    if (!approval_ || callId.toLongLong() != approval_->call_id) return;
+    std::optional<core::ApprovalDecision> parsed;
+    if (decision == QLatin1String("once")) parsed = core::ApprovalDecision::approve_once;
+    if (decision == QLatin1String("always")) parsed = core::ApprovalDecision::approve_always;
+    if (decision == QLatin1String("deny")) parsed = core::ApprovalDecision::deny;
+    if (!parsed) return;
+    worker_->approvals().answer(approval_->call_id, *parsed);
+    endApproval(*parsed);
+}
+
+void ChatController::endApproval(core::ApprovalDecision decision) {
+    messages_.resolveApproval(approval_->call_id, decision);
+    approval_.reset();
+    emit approvalChanged();
 }
 
 void ChatController::regenerate(int row) {
@@ -347,6 +388,19 @@ void ChatController::copyToClipboard(const QString& text) {
 }
 
 // --- the model ----------------------------------------------------------------------------
+
+void ChatController::useTokenSource(core::TokenSource& source, const Tokenizer& tokenizer,
+                                    const QString& modelName) {
+    core::ModelIdentity identity;
+    identity.display_name = modelName.toStdString();
+    QMetaObject::invokeMethod(
+        worker_, [&, identity] { worker_->useTokenSource(source, tokenizer, identity); },
+        Qt::BlockingQueuedConnection);
+    model_ = LoadedModelInfo{};
+    model_.displayName = modelName;
+    model_.contextLength = static_cast<int>(source.context_limit());
+    setModelState(QStringLiteral("ready"));
+}
 
 void ChatController::setModelState(const QString& state) {
     modelState_ = state;

@@ -1,8 +1,8 @@
 // What the window talks to (design.md §6): the conversation list, the open conversation's
-// messages, the model's state, and every user action (send, stop, regenerate, edit, branch,
-// rename, pin, delete with undo, export, import, load a model). Lives on the UI thread and never
-// waits for the engine: work goes to the EngineWorker's thread as queued calls, and its results
-// come back as queued signals.
+// messages and settings, the model's state, and every user action (send, stop, regenerate, edit,
+// branch, rename, pin, delete with undo, export, import, load a model, approve a tool call).
+// Lives on the UI thread and never waits for the engine: work goes to the EngineWorker's thread
+// as queued calls, and its results come back as queued signals.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -14,6 +14,7 @@
 #include "app/core/storage/history_store.h"
 #include "app/gui/app_settings.h"
 #include "app/gui/conversation_list_model.h"
+#include "app/gui/conversation_options.h"
 #include "app/gui/engine_worker.h"
 #include "app/gui/message_list_model.h"
 
@@ -26,6 +27,10 @@ class ChatController : public QObject {
 
     Q_PROPERTY(ConversationListModel* conversations READ conversations CONSTANT)
     Q_PROPERTY(MessageListModel* messages READ messages CONSTANT)
+    // The open conversation's tools, shared folder, sampling and context policy.
+    Q_PROPERTY(ConversationOptions* options READ options CONSTANT)
+    // A tool call of the running turn waits for the user (its card shows the prompt).
+    Q_PROPERTY(bool waitingForApproval READ waitingForApproval NOTIFY approvalChanged)
     Q_PROPERTY(QString searchText READ searchText WRITE setSearchText NOTIFY searchTextChanged)
     Q_PROPERTY(
         QString currentConversationId READ currentConversationId NOTIFY currentConversationChanged)
@@ -59,6 +64,12 @@ class ChatController : public QObject {
 
     ConversationListModel* conversations() { return &conversations_; }
     MessageListModel* messages() { return &messages_; }
+    ConversationOptions* options() { return &options_; }
+    bool waitingForApproval() const { return approval_.has_value(); }
+    // The id of the call that waits ("" when none), as answerToolCall() takes it.
+    QString waitingCallId() const {
+        return approval_ ? QString::number(approval_->call_id) : QString();
+    }
     QString searchText() const { return searchText_; }
     void setSearchText(const QString& text);
     QString currentConversationId() const { return currentId_; }
@@ -103,6 +114,9 @@ class ChatController : public QObject {
     Q_INVOKABLE void beginEdit(int row);
     Q_INVOKABLE void submitEdit(int row, const QString& text);
     Q_INVOKABLE void showSibling(int row, int delta);
+    // Answers the tool call waiting for approval: decision "once", "always" (this tool, in this
+    // conversation, from now on) or "deny". Ignored unless `callId` is the call that waits.
+    Q_INVOKABLE void answerToolCall(const QString& callId, const QString& decision);
     Q_INVOKABLE void copyToClipboard(const QString& text);
 
     // The model
@@ -118,6 +132,11 @@ class ChatController : public QObject {
     // conversation. Called once the window exists.
     Q_INVOKABLE void start();
 
+    // Tests: answer from `source` (scripted tokens) as if a model named `modelName` were loaded.
+    // Not owned; both must outlive the controller. Blocks until the worker has switched.
+    void useTokenSource(core::TokenSource& source, const Tokenizer& tokenizer,
+                        const QString& modelName);
+
   signals:
     void searchTextChanged();
     void currentConversationChanged();
@@ -131,6 +150,8 @@ class ChatController : public QObject {
     void editRequested(int row, const QString& text);
     // A turn finished (for tests and for scrolling): state "complete" | "stopped" | "error".
     void turnCompleted(const QString& conversationId, const QString& state);
+    // A tool call started or stopped waiting for the user's approval.
+    void approvalChanged();
 
     // To the worker (queued)
     void workerOpenHistory();
@@ -146,12 +167,14 @@ class ChatController : public QObject {
     void setNotice(const QString& text);
     void setModelState(const QString& state);
     std::optional<core::Conversation> current() const;
+    void endApproval(core::ApprovalDecision decision);
 
     AppSettings* settings_;
     QString databasePath_;
     std::unique_ptr<core::HistoryStore> store_;  // the UI thread's connection (reads, small writes)
     ConversationListModel conversations_;
     MessageListModel messages_;
+    ConversationOptions options_;
     QThread thread_;
     EngineWorker* worker_ = nullptr;  // lives in thread_
 
@@ -163,6 +186,7 @@ class ChatController : public QObject {
     double loadProgress_ = 0;
     QString loadStage_;
     QString generatingId_;
+    std::optional<core::ApprovalRequest> approval_;  // the call waiting for the user, if any
     QString notice_;
     QString deletedId_;
     QStringList deletedThisSession_;

@@ -10,9 +10,12 @@
 
 namespace ponder::gui {
 
-EngineWorker::EngineWorker(QString databasePath) : databasePath_(std::move(databasePath)) {
+EngineWorker::EngineWorker(QString databasePath)
+    : databasePath_(std::move(databasePath)),
+      gate_([this](const core::ApprovalRequest& request) { emit approvalRequested(request); }) {
     qRegisterMetaType<QList<core::TurnEvent>>();
     qRegisterMetaType<LoadedModelInfo>();
+    qRegisterMetaType<core::ApprovalRequest>();
 }
 
 EngineWorker::~EngineWorker() = default;
@@ -27,6 +30,25 @@ void EngineWorker::openHistory() {
         return;
     }
     store_ = std::move(*store);
+    // The runner reads standing "always" approvals from, and times calls in, the turn's own
+    // store; every other call waits for the user at the gate.
+    core::LocalToolRunnerOptions options;
+    options.store = store_.get();
+    options.approve = gate_.prompt();
+    tools_ = std::make_unique<core::LocalToolRunner>(std::move(options));
+}
+
+void EngineWorker::startSession(core::TokenSource& source, const Tokenizer& tokenizer,
+                                const core::ModelIdentity& identity) {
+    session_.reset();
+    if (!store_) return;
+    session_ = std::make_unique<core::ChatSession>(*store_, source, tokenizer, identity);
+    session_->set_tool_runner(tools_.get());
+}
+
+void EngineWorker::useTokenSource(core::TokenSource& source, const Tokenizer& tokenizer,
+                                  const core::ModelIdentity& identity) {
+    startSession(source, tokenizer, identity);
 }
 
 void EngineWorker::loadModel(const QString& folder, int contextLength) {
@@ -66,8 +88,7 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
     model_ = std::move(*model);
     tokenizer_.emplace(std::move(*tokenizer));
     source_ = std::move(*source);
-    if (store_)
-        session_ = std::make_unique<core::ChatSession>(*store_, *source_, *tokenizer_, *identity);
+    startSession(*source_, *tokenizer_, *identity);
 
     LoadedModelInfo info;
     info.folder = folder;

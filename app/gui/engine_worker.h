@@ -1,7 +1,12 @@
 // The one thread that owns the engine (design.md §6): the loaded model, its tokenizer, the KV
-// cache and a history connection for writing answers. The UI thread talks to it only through
-// queued signals and slots; Stop and Cancel are atomics the UI sets directly, so they are felt
-// within one token (the engine checks them between layers).
+// cache, a history connection for writing answers and the tools the model may call. The UI
+// thread talks to it only through queued signals and slots; Stop and Cancel are atomics the UI
+// sets directly, so they are felt within one token (the engine checks them between layers).
+//
+// Tool approval: when the model calls a tool that needs the user's consent, the turn waits on
+// this thread inside the ApprovalGate, approvalRequested() carries the request to the UI thread,
+// and the UI answers through approvals().answer() directly (thread-safe). Stop ends the wait
+// with a denial.
 #pragma once
 
 #include <QObject>
@@ -12,6 +17,8 @@
 
 #include "app/core/chat/chat_session.h"
 #include "app/core/chat/turn_events.h"
+#include "app/core/tools/approval.h"
+#include "app/core/tools/local_tool_runner.h"
 #include "app/gui/event_coalescer.h"
 #include "engine/model.h"
 
@@ -36,6 +43,14 @@ class EngineWorker : public QObject {
 
     // Set from any thread: stops the running turn or load at the next check.
     std::atomic<bool>& stopFlag() { return stop_; }
+    // Answers the tool call waiting for approval; answer() may be called from any thread.
+    core::ApprovalGate& approvals() { return gate_; }
+
+    // Tests: chat through `source` instead of a loaded model, as if the model were loaded.
+    // Not owned: `source` and `tokenizer` must outlive the worker. Call on the worker's thread,
+    // after openHistory().
+    void useTokenSource(core::TokenSource& source, const Tokenizer& tokenizer,
+                        const core::ModelIdentity& identity);
 
   public slots:
     void openHistory();
@@ -55,10 +70,17 @@ class EngineWorker : public QObject {
     void turnFinished(const QString& conversationId, const QString& state, const QString& detail);
     void exportFinished(const QString& path, const QString& error);
     void importFinished(int conversations, const QString& firstId, const QString& error);
+    // A tool call waits for the user's decision (emitted on the worker's thread, while it waits).
+    void approvalRequested(const ponder::core::ApprovalRequest& request);
 
   private:
+    void startSession(core::TokenSource& source, const Tokenizer& tokenizer,
+                      const core::ModelIdentity& identity);
+
     QString databasePath_;
     std::unique_ptr<core::HistoryStore> store_;
+    core::ApprovalGate gate_;
+    std::unique_ptr<core::LocalToolRunner> tools_;  // uses store_ and gate_; made with store_
     std::unique_ptr<Model> model_;
     std::optional<Tokenizer> tokenizer_;
     std::unique_ptr<core::EngineTokenSource> source_;
@@ -69,3 +91,4 @@ class EngineWorker : public QObject {
 }  // namespace ponder::gui
 
 Q_DECLARE_METATYPE(ponder::gui::LoadedModelInfo)
+Q_DECLARE_METATYPE(ponder::core::ApprovalRequest)

@@ -1,10 +1,13 @@
 #include "app/gui/message_list_model.h"
 
+#include <QDateTime>
 #include <QVariantMap>
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "app/core/storage/conversation_tree.h"
 #include "app/core/text/markdown_blocks.h"
+#include "app/core/tools/local_tool_runner.h"
 
 namespace ponder::gui {
 namespace {
@@ -22,26 +25,36 @@ QVariantList blocksOf(const std::string& markdown) {
     return blocks;
 }
 
-QVariantList toolCallsOf(const core::TranscriptRow& row) {
-    QVariantList calls;
-    for (const core::TranscriptToolCall& call : row.tool_calls) {
-        QVariantMap item;
-        item["id"] = QString::number(call.row.value_or(0));
-        item["tool"] = QString::fromStdString(call.tool);
-        item["arguments"] = QString::fromStdString(call.arguments);
-        item["status"] = QString::fromStdString(call.status);
-        item["result"] = QString::fromStdString(call.result);
-        item["error"] = QString::fromStdString(call.error);
-        item["durationMs"] = static_cast<qint64>(call.duration_ms);
-        calls.append(item);
+// Arguments as the card shows them: python's code as code (a JSON string of a program is
+// unreadable), other JSON pretty-printed as the approval prompt prints it, anything else as the
+// model wrote it.
+QString displayArguments(const std::string& tool, const std::string& arguments) {
+    const auto json = nlohmann::json::parse(arguments, nullptr, /*allow_exceptions=*/false);
+    if (json.is_discarded()) return QString::fromStdString(arguments);
+    if (core::tool_name_from_recipient(tool) == "python" && json.is_object() && json.size() == 1 &&
+        json.contains("code") && json["code"].is_string()) {
+        return QString::fromStdString(json["code"].get<std::string>());
     }
-    return calls;
+    return QString::fromStdString(
+        json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+bool sameCalls(const std::vector<core::TranscriptToolCall>& a,
+               const std::vector<core::TranscriptToolCall>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+        return x.row == y.row && x.status == y.status && x.result == y.result &&
+               x.error == y.error && x.duration_ms == y.duration_ms;
+    });
+}
+
+qint64 now() {
+    return QDateTime::currentMSecsSinceEpoch();
 }
 
 bool sameRow(const core::TranscriptRow& a, const core::TranscriptRow& b) {
     return a.kind == b.kind && a.first_message == b.first_message &&
            a.last_message == b.last_message && a.text == b.text && a.reasoning == b.reasoning &&
-           a.state == b.state && a.tool_calls.size() == b.tool_calls.size() &&
+           a.state == b.state && sameCalls(a.tool_calls, b.tool_calls) &&
            a.sibling_count == b.sibling_count && a.metrics == b.metrics;
 }
 
@@ -55,6 +68,8 @@ void MessageListModel::load(core::ConversationRecord record) {
     const core::ConversationTree tree(record_.messages);
     path_ = tree.active_path(record_.conversation.active_leaf);
     streaming_.reset();
+    waiting_.reset();
+    waitingDescription_.clear();
     beginResetModel();
     rows_ = core::build_transcript(record_, path_);
     endResetModel();
@@ -71,6 +86,19 @@ void MessageListModel::applyEvents(const QList<core::TurnEvent>& events) {
         switch (event.kind) {
             case Kind::message_started:
             case Kind::tool_result: {
+                if (event.kind == Kind::tool_result) {
+                    if (core::ToolCall* call = toolCallOf(event.parent_id)) {
+                        call->finished_at = now();
+                        call->duration_ms = now() - call->started_at.value_or(now());
+                        // The model reads "Error: why"; the card shows why.
+                        if (event.state == "error") {
+                            constexpr std::string_view kPrefix = "Error: ";
+                            call->error = event.text.starts_with(kPrefix)
+                                              ? event.text.substr(kPrefix.size())
+                                              : event.text;
+                        }
+                    }
+                }
                 core::Message added;
                 added.id = event.message_id;
                 if (event.parent_id != 0) added.parent_id = event.parent_id;
@@ -116,6 +144,7 @@ void MessageListModel::applyEvents(const QList<core::TurnEvent>& events) {
                 call.message_id = event.message_id;
                 call.tool_name = event.recipient;
                 call.arguments = event.text;
+                call.started_at = now();
                 record_.tool_calls.push_back(std::move(call));
                 break;
             }
@@ -151,6 +180,79 @@ void MessageListModel::rebuild() {
             rows_.push_back(rows[static_cast<size_t>(i)]);
         endInsertRows();
     }
+}
+
+core::ToolCall* MessageListModel::toolCallOf(core::MessageId callMessage) {
+    for (auto it = record_.tool_calls.rbegin(); it != record_.tool_calls.rend(); ++it)
+        if (it->message_id == callMessage) return &*it;
+    return nullptr;
+}
+
+void MessageListModel::showApproval(const core::ApprovalRequest& request) {
+    // A live call knows its message but not yet its stored row id: the request ties the two.
+    core::ToolCall* call = request.message_id ? toolCallOf(*request.message_id) : nullptr;
+    if (call == nullptr) {
+        for (core::ToolCall& c : record_.tool_calls)
+            if (c.id == request.call_id) call = &c;
+    }
+    if (call == nullptr) return;  // not on show (another branch or conversation)
+    call->id = request.call_id;
+    waiting_ = request.call_id;
+    waitingDescription_ = QString::fromStdString(request.description);
+    rebuild();
+    toolCallChanged(request.call_id);
+}
+
+void MessageListModel::resolveApproval(core::ToolCallId callId, core::ApprovalDecision decision) {
+    if (waiting_ != callId) return;
+    waiting_.reset();
+    waitingDescription_.clear();
+    for (core::ToolCall& call : record_.tool_calls) {
+        if (call.id != callId) continue;
+        if (decision == core::ApprovalDecision::deny) {
+            call.approval = core::ToolApproval::denied;
+        } else {
+            call.approval = decision == core::ApprovalDecision::approve_always
+                                ? core::ToolApproval::approved_always
+                                : core::ToolApproval::approved_once;
+            call.started_at = now();  // the tool's clock starts now, as the runner's does
+        }
+    }
+    rebuild();
+    toolCallChanged(callId);
+}
+
+// The waiting state is not part of the transcript rows, so rebuild() cannot see it change.
+void MessageListModel::toolCallChanged(core::ToolCallId callId) {
+    for (size_t i = 0; i < rows_.size(); ++i) {
+        for (const core::TranscriptToolCall& call : rows_[i].tool_calls) {
+            if (call.row == callId) {
+                const QModelIndex at = index(static_cast<int>(i));
+                emit dataChanged(at, at, {ToolCallsRole});
+                return;
+            }
+        }
+    }
+}
+
+QVariantList MessageListModel::toolCallsOf(const core::TranscriptRow& row) const {
+    QVariantList calls;
+    for (const core::TranscriptToolCall& call : row.tool_calls) {
+        const bool waiting = call.row && call.row == waiting_;
+        QVariantMap item;
+        item["id"] = QString::number(call.row.value_or(0));
+        item["tool"] = QString::fromStdString(core::tool_name_from_recipient(call.tool));
+        item["arguments"] = displayArguments(call.tool, call.arguments);
+        // "waiting" | "running" | "done" | "failed" | "denied" | "pending" (never run)
+        item["status"] = waiting ? QStringLiteral("waiting") : QString::fromStdString(call.status);
+        item["awaitingApproval"] = waiting;
+        item["description"] = waiting ? waitingDescription_ : QString();
+        item["result"] = QString::fromStdString(call.result);
+        item["error"] = QString::fromStdString(call.error);
+        item["durationMs"] = static_cast<qint64>(call.duration_ms);
+        calls.append(item);
+    }
+    return calls;
 }
 
 const core::TranscriptRow* MessageListModel::row(int index) const {

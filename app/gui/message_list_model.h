@@ -1,6 +1,11 @@
 // The chat view's rows: the visible branch of the open conversation as transcript rows (a user
 // message, or an answer with its reasoning, tool calls and text), updated live from a running
 // turn's events. Lives on the UI thread; the worker's events arrive already coalesced.
+//
+// A tool call's status while its turn runs: "running" from the call on, "waiting" (for the
+// user's approval, with the prompt shown on the card) between showApproval() and
+// resolveApproval(), then "running" or "denied", and "done" or "failed" with its result. Once the
+// turn ends the controller reloads the stored rows, which say the same.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -12,6 +17,7 @@
 
 #include "app/core/chat/transcript.h"
 #include "app/core/chat/turn_events.h"
+#include "app/core/tools/approval.h"
 
 namespace ponder::gui {
 
@@ -42,6 +48,13 @@ class MessageListModel : public QAbstractListModel {
     void load(core::ConversationRecord record);
     // Follows a running turn of the conversation on show.
     void applyEvents(const QList<core::TurnEvent>& events);
+    // The tool call `request` names waits for the user: its card shows the approval prompt.
+    void showApproval(const core::ApprovalRequest& request);
+    // The user answered (or Stop cancelled): the card drops the prompt and shows the call
+    // running (approved) or denied until its result arrives.
+    void resolveApproval(core::ToolCallId callId, core::ApprovalDecision decision);
+    // The call waiting for approval, if it is in this conversation.
+    std::optional<core::ToolCallId> waitingCall() const { return waiting_; }
 
     const core::ConversationRecord& record() const { return record_; }
     const core::TranscriptRow* row(int index) const;
@@ -55,6 +68,9 @@ class MessageListModel : public QAbstractListModel {
   private:
     void rebuild();
     core::Message* message(core::MessageId id);
+    core::ToolCall* toolCallOf(core::MessageId callMessage);
+    void toolCallChanged(core::ToolCallId callId);
+    QVariantList toolCallsOf(const core::TranscriptRow& row) const;
 
     core::ConversationRecord record_;
     std::vector<core::MessageId> path_;                  // root first
@@ -62,6 +78,8 @@ class MessageListModel : public QAbstractListModel {
     std::vector<core::TranscriptRow> rows_;
     std::optional<core::MessageId> streaming_;  // the message being generated
     QElapsedTimer reasoningClock_;              // runs while analysis streams
+    std::optional<core::ToolCallId> waiting_;   // the call whose card shows the approval prompt
+    QString waitingDescription_;                // its tool's description, for the prompt
 };
 
 }  // namespace ponder::gui

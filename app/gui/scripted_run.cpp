@@ -41,6 +41,9 @@ void startScriptedRun(ChatController* chat, QQuickWindow* window, const QStringL
                          // Let the final events paint before the next step.
                          QTimer::singleShot(50, sendNext);
                      });
+    QObject::connect(chat, &ChatController::approvalChanged, chat, [chat] {
+        if (chat->waitingForApproval()) chat->answerToolCall(chat->waitingCallId(), "once");
+    });
     if (ready()) QTimer::singleShot(0, chat, sendNext);
     QTimer::singleShot(timeoutMs, chat, [timeoutMs] {
         std::fprintf(stderr, "ponder: the scripted run did not finish within %d ms\n", timeoutMs);
