@@ -25,6 +25,11 @@ Pane {
             composer.focusInput()
         }
         function onCurrentConversationChanged() { root.editingRow = -1 }
+        // The approval card had the focus; give it back to the composer once answered.
+        function onApprovalChanged() {
+            if (!root.chat.waitingForApproval && messageList.activeFocus)
+                composer.focusInput()
+        }
     }
 
     ColumnLayout {

@@ -42,9 +42,16 @@ Control {
             ToolTip.delay: 500
             ToolTip.text: qsTr("Higher effort thinks longer and uses more of the context window.")
         }
+        // As wide as the widest level's name, so the slider does not move when it changes.
+        TextMetrics {
+            id: widestLevel
+            font: effortLabel.font
+            text: qsTr("Medium")
+        }
         Label {
+            id: effortLabel
             objectName: "effortLabel"
-            Layout.preferredWidth: 56
+            Layout.preferredWidth: Math.ceil(widestLevel.advanceWidth) + 4
             text: root.effort === "low" ? qsTr("Low") : root.effort === "high" ? qsTr("High") : qsTr("Medium")
             font.bold: true
         }

@@ -83,6 +83,35 @@ ApplicationWindow {
                 enabled: window.chat.currentConversationId.length > 0
                 onEffortEdited: effort => window.chat.setEffort(effort)
             }
+            ToolSeparator {}
+            ToolButton {
+                objectName: "toolsButton"
+                text: qsTr("Tools")
+                enabled: window.chat.options.available
+                Accessible.name: qsTr("Tools for this conversation")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Which tools the model may use, and the folder it may read")
+                onClicked: toolsPopup.opened ? toolsPopup.close() : toolsPopup.open()
+                ToolsPopup {
+                    id: toolsPopup
+                    y: parent.height
+                    options: window.chat.options
+                }
+            }
+            ToolButton {
+                objectName: "samplingButton"
+                text: qsTr("Sampling")
+                enabled: window.chat.options.available
+                Accessible.name: qsTr("Sampling and context settings for this conversation")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Temperature, top-p, and what happens when the context is full")
+                onClicked: samplingPopup.opened ? samplingPopup.close() : samplingPopup.open()
+                SamplingPopup {
+                    id: samplingPopup
+                    y: parent.height
+                    options: window.chat.options
+                }
+            }
             ToolButton {
                 objectName: "modelButton"
                 text: window.chat.modelState === "ready" ? "⚙ " + window.chat.modelName

@@ -51,12 +51,15 @@ Item {
             Component.onCompleted: if (!root.thinking) expanded = root.reasoningDisplay === "expanded"
         }
 
+        // A count, not the list: the cards stay (with their open result and focus) while the
+        // row's data changes as the answer streams.
         Repeater {
-            model: root.toolCalls
+            model: root.toolCalls.length
             delegate: ToolCallCard {
-                required property var modelData
+                required property int index
                 Layout.fillWidth: true
-                call: modelData
+                call: root.toolCalls[index]
+                onDecided: (callId, decision) => root.chat.answerToolCall(callId, decision)
             }
         }
 

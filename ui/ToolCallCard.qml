@@ -3,20 +3,45 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 // One tool call inside an answer: which tool, its arguments, its status and its result
-// (collapsible).
+// (collapsible). While the call waits for the user, the card carries the approval prompt; the
+// answer leaves as decided() and the C++ side hands it to the waiting turn.
 Frame {
     id: root
 
-    required property var call   // {id, tool, arguments, status, result, error, durationMs}
+    // {id, tool, arguments, status, awaitingApproval, description, result, error, durationMs};
+    // status: "waiting" | "running" | "done" | "failed" | "denied" | "pending"
+    required property var call
     property bool resultOpen: false
+    signal decided(string callId, string decision)   // "once" | "always" | "deny"
+
+    readonly property bool awaiting: call.awaitingApproval === true
+    readonly property string statusText: {
+        switch (call.status) {
+        case "waiting": return qsTr("Waiting for approval")
+        case "running": return qsTr("Running…")
+        case "done": return qsTr("Done")
+        case "failed": return qsTr("Error")
+        case "denied": return qsTr("Denied")
+        default: return qsTr("Not run")
+        }
+    }
+
     padding: 8
     Accessible.role: Accessible.Grouping
-    Accessible.name: qsTr("Tool call: %1").arg(call.tool)
+    Accessible.name: qsTr("Tool call: %1, %2").arg(call.tool).arg(statusText)
+
+    // A reused card showing another call starts with its result closed.
+    readonly property string callId: call.id
+    onCallIdChanged: resultOpen = false
+
+    // Keyboard users land on the prompt: the answer is waiting for them.
+    onAwaitingChanged: if (awaiting) allowOnce.forceActiveFocus()
+    Component.onCompleted: if (awaiting) allowOnce.forceActiveFocus()
 
     background: Rectangle {
         radius: 6
-        color: Qt.alpha(palette.highlight, 0.06)
-        border.color: Qt.alpha(palette.highlight, 0.35)
+        color: Qt.alpha(palette.highlight, root.awaiting ? 0.14 : 0.06)
+        border.color: Qt.alpha(palette.highlight, root.awaiting ? 0.8 : 0.35)
     }
 
     ColumnLayout {
@@ -29,13 +54,27 @@ Frame {
                 font.bold: true
             }
             Label {
+                objectName: "statusLabel"
                 Layout.fillWidth: true
                 horizontalAlignment: Text.AlignRight
-                text: root.call.status + (root.call.durationMs > 0 ? " · " + root.call.durationMs + " ms" : "")
-                opacity: 0.7
+                text: root.statusText
+                      + ((root.call.status === "done" || root.call.status === "failed") && root.call.durationMs > 0
+                         ? " · " + root.call.durationMs + " ms" : "")
+                color: root.call.status === "failed" ? Style.errorColor : palette.text
+                opacity: root.awaiting ? 1 : 0.7
+                font.bold: root.awaiting
             }
         }
+        Label {
+            Layout.fillWidth: true
+            visible: root.awaiting && root.call.description.length > 0
+            text: root.call.description
+            wrapMode: Text.Wrap
+            opacity: 0.7
+            font.pointSize: Style.smallPointSize
+        }
         TextEdit {
+            objectName: "argumentsText"
             Layout.fillWidth: true
             text: root.call.arguments
             readOnly: true
@@ -43,14 +82,64 @@ Frame {
             font.family: Style.monospaceFamily
             wrapMode: TextEdit.WrapAnywhere
             color: palette.text
+            Accessible.role: Accessible.StaticText
+            Accessible.name: qsTr("Arguments")
+            Accessible.description: text
         }
+
+        // The approval prompt.
+        ColumnLayout {
+            objectName: "approvalPrompt"
+            Layout.fillWidth: true
+            visible: root.awaiting
+            spacing: 4
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("Let %1 run with these arguments?").arg(root.call.tool)
+                wrapMode: Text.Wrap
+            }
+            Flow {
+                Layout.fillWidth: true
+                spacing: 6
+                Button {
+                    id: allowOnce
+                    objectName: "allowOnceButton"
+                    text: qsTr("Allow once")
+                    highlighted: true
+                    Accessible.name: qsTr("Allow %1 once").arg(root.call.tool)
+                    onClicked: root.decided(root.call.id, "once")
+                    Keys.onReturnPressed: clicked()
+                    Keys.onEnterPressed: clicked()
+                }
+                Button {
+                    objectName: "allowAlwaysButton"
+                    text: qsTr("Always allow in this conversation")
+                    Accessible.name: qsTr("Always allow %1 in this conversation").arg(root.call.tool)
+                    onClicked: root.decided(root.call.id, "always")
+                    Keys.onReturnPressed: clicked()
+                    Keys.onEnterPressed: clicked()
+                }
+                Button {
+                    objectName: "denyButton"
+                    text: qsTr("Deny")
+                    Accessible.name: qsTr("Deny %1").arg(root.call.tool)
+                    onClicked: root.decided(root.call.id, "deny")
+                    Keys.onReturnPressed: clicked()
+                    Keys.onEnterPressed: clicked()
+                }
+            }
+        }
+
         ItemDelegate {
+            objectName: "resultToggle"
             visible: root.call.result.length > 0 || root.call.error.length > 0
             padding: 2
             text: root.resultOpen ? qsTr("Hide result") : qsTr("Show result")
+            Accessible.name: text
             onClicked: root.resultOpen = !root.resultOpen
         }
         TextEdit {
+            objectName: "resultText"
             visible: root.resultOpen
             Layout.fillWidth: true
             text: root.call.error.length > 0 ? root.call.error : root.call.result
