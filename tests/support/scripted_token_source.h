@@ -30,6 +30,8 @@ class ScriptedTokenSource final : public core::TokenSource {
     }
 
     const std::vector<std::vector<TokenId>>& prompts() const { return prompts_; }
+    // The sampler settings of every generation, in order.
+    const std::vector<core::SamplingSettings>& samplings() const { return samplings_; }
     std::string prompt_text(size_t index) const {
         return tokenizer_.decode(prompts_.at(index)).value();
     }
@@ -52,6 +54,7 @@ class ScriptedTokenSource final : public core::TokenSource {
         }
         outcome.prefilled_tokens = outcome.prompt_tokens - static_cast<std::int64_t>(common);
         prompts_.emplace_back(prompt.begin(), prompt.end());
+        samplings_.push_back(request.sampling);
         if (outputs_.empty()) return Status(StatusCode::internal, "no scripted output left");
         const std::vector<TokenId> output = outputs_.front();
         outputs_.pop_front();
@@ -91,6 +94,7 @@ class ScriptedTokenSource final : public core::TokenSource {
     std::int64_t limit_;
     std::deque<std::vector<TokenId>> outputs_;
     std::vector<std::vector<TokenId>> prompts_;
+    std::vector<core::SamplingSettings> samplings_;
     std::int64_t cancel_after_ = -1;
     std::atomic<bool>* cancel_flag_ = nullptr;
 };
