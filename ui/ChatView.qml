@@ -111,6 +111,9 @@ Pane {
             model: root.chat.messages
             spacing: 4
             reuseItems: true
+            // No current item: the view would give it the keyboard focus whenever rows change,
+            // taking it from a tool call's approval prompt.
+            currentIndex: -1
             Accessible.role: Accessible.List
             Accessible.name: qsTr("Messages")
             ScrollBar.vertical: ScrollBar {}

@@ -34,9 +34,6 @@ Frame {
     readonly property string callId: call.id
     onCallIdChanged: resultOpen = false
 
-    // Keyboard users land on the prompt: the answer is waiting for them.
-    onAwaitingChanged: if (awaiting) allowOnce.forceActiveFocus()
-    Component.onCompleted: if (awaiting) allowOnce.forceActiveFocus()
 
     background: Rectangle {
         radius: 6
@@ -93,6 +90,10 @@ Frame {
             Layout.fillWidth: true
             visible: root.awaiting
             spacing: 4
+            // Keyboard users land on the prompt: the answer is waiting for them. (Once shown: a
+            // hidden button cannot take the focus.)
+            onVisibleChanged: if (visible) allowOnce.forceActiveFocus()
+            Component.onCompleted: if (visible) allowOnce.forceActiveFocus()
             Label {
                 Layout.fillWidth: true
                 text: qsTr("Let %1 run with these arguments?").arg(root.call.tool)

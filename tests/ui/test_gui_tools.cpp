@@ -4,6 +4,12 @@
 // a model. Covers the approval card's request landing on the right row and being answered
 // (once, always, deny, Stop), the tool toggles and shared folder, temperature, top-p and the
 // context policy: stored in the file, shown for the open conversation, used by the next turn.
+// The last test answers a prompt in the real window (Main.qml) with the keyboard.
+#include <QtQml/qqmlextensionplugin.h>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
 #include <QtTest>
 
 #include "app/core/storage/history_store.h"
@@ -16,6 +22,9 @@ using namespace ponder;
 using ponder::gui::ChatController;
 using ponder::gui::MessageListModel;
 using ponder::test::ScriptedTokenSource;
+
+Q_IMPORT_QML_PLUGIN(PonderPlugin)
+Q_IMPORT_QML_PLUGIN(PonderGuiPlugin)
 
 namespace {
 
@@ -93,6 +102,14 @@ struct App {
         return calls.isEmpty() ? QVariantMap() : calls.first().toMap();
     }
 };
+
+// The first visible item named `name` below `item` (delegates are items, not QObject children).
+QQuickItem* findItem(QQuickItem* item, const QString& name) {
+    if (item->objectName() == name && item->isVisible()) return item;
+    for (QQuickItem* child : item->childItems())
+        if (QQuickItem* found = findItem(child, name)) return found;
+    return nullptr;
+}
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
@@ -435,6 +452,46 @@ class TestGuiTools : public QObject {
         QVERIFY(prompt.find("fourth") != std::string::npos);
         QVERIFY(prompt.find("opening-ping") == std::string::npos);
         QVERIFY(!app.stored(id).messages.empty());  // dropped from the prompt, not the history
+    }
+
+    void approveInTheWindowWithTheKeyboard() {
+        App app;
+        QQuickStyle::setStyle(QStringLiteral("Fusion"));
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/"));
+        engine.setInitialProperties({{"settings", QVariant::fromValue(app.settings.get())},
+                                     {"chat", QVariant::fromValue(app.chat.get())}});
+        engine.load(QUrl(QStringLiteral("qrc:/Ponder/Main.qml")));
+        QVERIFY(!engine.rootObjects().isEmpty());
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
+        QVERIFY(window != nullptr);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        // The window starts the model it knows (a demo model, where one is installed): let it
+        // finish, then answer from the script again.
+        QTRY_VERIFY_WITH_TIMEOUT(app.chat->modelState() != QLatin1String("loading"), 120000);
+        app.chat->useTokenSource(*app.source, *app.tokenizer, QStringLiteral("scripted"));
+
+        app.chat->newConversation();
+        const QString id = app.chat->currentConversationId();
+        app.source->add_output(call("calculator", R"({"expression": "19 + 23"})"));
+        app.source->add_output(answer("42"));
+        QSignalSpy done(app.chat.get(), &ChatController::turnCompleted);
+        app.chat->send("What is 19 + 23?");
+        QTRY_VERIFY_WITH_TIMEOUT(app.chat->waitingForApproval(), kTurnTimeoutMs);
+
+        // The card's prompt is on screen and has the focus; Space answers "Allow once".
+        QQuickItem* allow = nullptr;
+        QTRY_VERIFY((allow = findItem(window->contentItem(), "allowOnceButton")) != nullptr);
+        QTRY_VERIFY(allow->hasActiveFocus());
+        QVERIFY(findItem(window->contentItem(), "denyButton") != nullptr);
+        QTest::keyClick(window, Qt::Key_Space);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kTurnTimeoutMs);
+        QCOMPARE(done.first().at(1).toString(), QString("complete"));
+        QCOMPARE(app.stored(id).tool_calls.at(0).approval, core::ToolApproval::approved_once);
+        // The prompt is gone and the composer has the keyboard again.
+        QTRY_VERIFY(findItem(window->contentItem(), "allowOnceButton") == nullptr);
+        QTRY_VERIFY(window->activeFocusItem() != nullptr &&
+                    window->activeFocusItem()->objectName() == QLatin1String("composerInput"));
     }
 };
 

@@ -88,6 +88,17 @@ TestCase {
         compare(spy.signalArguments[2][1], "deny")
     }
 
+    function test_promptThatAppearsLaterTakesTheFocus() {
+        const card = makeCard({status: "running", awaitingApproval: false})
+        const allowOnce = findChild(card, "allowOnceButton")
+        verify(!allowOnce.activeFocus)
+        card.call = makeCall()
+        tryVerify(() => allowOnce.activeFocus)
+        keyClick(Qt.Key_Space)
+        compare(spy.count, 1)
+        compare(spy.signalArguments[0][1], "once")
+    }
+
     function test_promptGoesWhenAnswered() {
         const card = makeCard()
         card.call = makeCall({status: "running", awaitingApproval: false})
