@@ -41,6 +41,8 @@ class ConversationListModel : public QAbstractListModel {
     const Row* row(int index) const;
 
   private:
+    void replaceRows(std::vector<Row> rows);
+
     std::vector<Row> rows_;
 };
 

@@ -61,6 +61,10 @@ bool sameRow(const core::TranscriptRow& a, const core::TranscriptRow& b) {
 }  // namespace
 
 void MessageListModel::load(core::ConversationRecord record) {
+    const bool sameConversation =
+        !rows_.empty() && record.conversation.id == record_.conversation.id;
+    // What data() shows beyond the rows (generating, an approval prompt) ends with the reload.
+    const bool liveStateEnds = streaming_.has_value() || waiting_.has_value();
     record_ = std::move(record);
     index_.clear();
     for (size_t i = 0; i < record_.messages.size(); ++i)
@@ -70,6 +74,17 @@ void MessageListModel::load(core::ConversationRecord record) {
     streaming_.reset();
     waiting_.reset();
     waitingDescription_.clear();
+    // The same conversation reloaded (an answer finished, another branch shown): update the
+    // rows that changed. A reset would make the view rebuild every row on screen (Markdown
+    // parse and layout of whole answers: ~100 ms for one long answer on a slow CPU) and lose
+    // the reader's place.
+    if (sameConversation) {
+        rebuild();
+        // The live state is on the last row (the answer that was running).
+        if (liveStateEnds && !rows_.empty())
+            emit dataChanged(index(rowCount() - 1), index(rowCount() - 1));
+        return;
+    }
     beginResetModel();
     rows_ = core::build_transcript(record_, path_);
     endResetModel();

@@ -44,7 +44,8 @@ class MessageListModel : public QAbstractListModel {
 
     explicit MessageListModel(QObject* parent = nullptr) : QAbstractListModel(parent) {}
 
-    // Shows `record`'s visible branch (an empty record clears the view).
+    // Shows `record`'s visible branch (an empty record clears the view). The conversation on
+    // show again (reloaded) changes only the rows that differ; another one resets the model.
     void load(core::ConversationRecord record);
     // Follows a running turn of the conversation on show.
     void applyEvents(const QList<core::TurnEvent>& events);
