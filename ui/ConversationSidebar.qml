@@ -107,22 +107,35 @@ Pane {
 
                 TapHandler {
                     acceptedButtons: Qt.RightButton
-                    onTapped: menu.popup()
+                    onTapped: rowMenu.openFor(row)
                 }
-                Menu {
-                    id: menu
-                    MenuItem {
-                        text: row.pinned ? qsTr("Unpin") : qsTr("Pin")
-                        onTriggered: root.chat.setPinned(row.conversationId, !row.pinned)
-                    }
-                    MenuItem {
-                        text: qsTr("Rename…")
-                        onTriggered: root.renameRequested(row.conversationId, row.title)
-                    }
-                    MenuItem {
-                        text: qsTr("Delete")
-                        onTriggered: root.chat.deleteConversation(row.conversationId)
-                    }
+            }
+
+            // One menu for all rows, not one per row: a Menu and its items are a dozen
+            // controls, and every row the list shows (or rebuilds) would make them.
+            Menu {
+                id: rowMenu
+                // The row it was opened on.
+                property string rowId
+                property string rowTitle
+                property bool rowPinned
+                function openFor(row) {
+                    rowId = row.conversationId
+                    rowTitle = row.title
+                    rowPinned = row.pinned
+                    popup()
+                }
+                MenuItem {
+                    text: rowMenu.rowPinned ? qsTr("Unpin") : qsTr("Pin")
+                    onTriggered: root.chat.setPinned(rowMenu.rowId, !rowMenu.rowPinned)
+                }
+                MenuItem {
+                    text: qsTr("Rename…")
+                    onTriggered: root.renameRequested(rowMenu.rowId, rowMenu.rowTitle)
+                }
+                MenuItem {
+                    text: qsTr("Delete")
+                    onTriggered: root.chat.deleteConversation(rowMenu.rowId)
                 }
             }
 
