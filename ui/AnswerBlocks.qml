@@ -3,8 +3,11 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 // An answer's Markdown, split in C++ into prose and code blocks: prose renders as Markdown
-// (lists, tables, emphasis), code in a monospace box with a copy button.
-ColumnLayout {
+// (lists, tables, emphasis), code in a monospace box with a copy button. A Column, not a
+// ColumnLayout: blocks go when the row is reused for a shorter answer, and Qt 6.4's
+// ColumnLayout crashed (in QGridLayoutItem::effectiveMaxSize) when its Repeater removed them
+// while the reused row was resized; ponder-ui-bench hit it opening conversations in turn.
+Column {
     id: root
 
     required property var blocks      // [{kind: "prose"|"code", text, language, closed}]
@@ -12,22 +15,45 @@ ColumnLayout {
 
     spacing: 6
 
+    // The blocks as a ListModel kept in step with `blocks`, not `blocks` itself: every
+    // streamed batch brings a new list, and a list as the model rebuilds every block (Markdown
+    // parse, text layout, a code box's controls) each time, which at 60 batches a second
+    // outgrows the frame. Kept in step, finished blocks stay as they are, the growing one is
+    // laid out again and a new one is added.
+    ListModel { id: shown }
+    function showBlocks() {
+        for (let i = 0; i < blocks.length; ++i) {
+            const b = blocks[i]
+            if (i === shown.count) {
+                shown.append({kind: b.kind, text: b.text, language: b.language})
+                continue
+            }
+            const old = shown.get(i)
+            if (old.kind !== b.kind) shown.setProperty(i, "kind", b.kind)
+            if (old.text !== b.text) shown.setProperty(i, "text", b.text)
+            if (old.language !== b.language) shown.setProperty(i, "language", b.language)
+        }
+        if (shown.count > blocks.length) shown.remove(blocks.length, shown.count - blocks.length)
+    }
+    onBlocksChanged: showBlocks()
+    Component.onCompleted: showBlocks()
+
     Repeater {
-        model: root.blocks
+        objectName: "answerBlockRepeater"
+        model: shown
         delegate: Loader {
             id: block
-            required property var modelData
-            Layout.fillWidth: true
-            sourceComponent: modelData.kind === "code" ? codeBlock : proseBlock
+            required property string kind
+            required property string text
+            required property string language
+            width: root.width
+            sourceComponent: kind === "code" ? codeBlock : proseBlock
 
             Component {
                 id: proseBlock
-                TextEdit {
-                    text: block.modelData.text
+                TextBlock {
+                    text: block.text
                     textFormat: TextEdit.MarkdownText
-                    readOnly: true
-                    selectByMouse: true
-                    wrapMode: TextEdit.Wrap
                     color: palette.text
                     onLinkActivated: link => {}   // offline app: links are shown, never opened
                 }
@@ -46,7 +72,7 @@ ColumnLayout {
                             Layout.fillWidth: true
                             Label {
                                 Layout.fillWidth: true
-                                text: block.modelData.language
+                                text: block.language
                                 opacity: 0.6
                                 font.pointSize: Style.captionPointSize
                             }
@@ -54,15 +80,14 @@ ColumnLayout {
                                 text: qsTr("Copy")
                                 font.pointSize: Style.captionPointSize
                                 Accessible.name: qsTr("Copy code")
-                                onClicked: root.copyRequested(block.modelData.text)
+                                onClicked: root.copyRequested(block.text)
                             }
                         }
-                        TextEdit {
+                        TextBlock {
+                            objectName: "codeText"
                             Layout.fillWidth: true
-                            text: block.modelData.text
+                            text: block.text
                             textFormat: TextEdit.PlainText
-                            readOnly: true
-                            selectByMouse: true
                             wrapMode: TextEdit.WrapAnywhere
                             font.family: Style.monospaceFamily
                             color: palette.text

@@ -70,12 +70,11 @@ Item {
                 radius: 8
                 color: Qt.alpha(palette.highlight, 0.12)
             }
-            TextEdit {
+            TextBlock {
                 width: parent.width
-                text: root.text
-                readOnly: true
-                selectByMouse: true
-                wrapMode: TextEdit.Wrap
+                // Hidden on answers, but a TextEdit lays out whatever it holds: given an answer
+                // it would lay the whole of it out again for every streamed batch.
+                text: root.kind === "user" ? root.text : ""
                 textFormat: TextEdit.PlainText
                 color: palette.text
             }

@@ -16,6 +16,20 @@ Frame {
 
     onThinkingChanged: expanded = thinking
 
+    // Appended to while the model thinks, not replaced: replacing lays the whole chain of
+    // thought out again for every batch of tokens (a high-effort one runs to tens of thousands
+    // of tokens), appending lays out only the paragraph it extends.
+    property string shownText: ""
+    function showText() {
+        if (text.length > shownText.length && text.startsWith(shownText))
+            body.insert(body.length, text.slice(shownText.length))
+        else if (text !== shownText)
+            body.text = text
+        shownText = text
+    }
+    onTextChanged: showText()
+    Component.onCompleted: showText()
+
     padding: 8
     Accessible.role: Accessible.Grouping
     Accessible.name: qsTr("Model reasoning")
@@ -51,15 +65,12 @@ Frame {
             opacity: 0.6
         }
 
-        TextEdit {
+        TextBlock {
+            id: body
             objectName: "reasoningText"
             visible: root.expanded
             Layout.fillWidth: true
-            readOnly: true
-            selectByMouse: true
-            wrapMode: TextEdit.Wrap
             textFormat: TextEdit.PlainText
-            text: root.text
             color: palette.text
             opacity: 0.75
             font.pointSize: Style.smallPointSize

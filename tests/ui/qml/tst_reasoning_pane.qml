@@ -42,4 +42,17 @@ TestCase {
         mouseClick(header)
         verify(!pane.expanded)
     }
+
+    // Streaming appends to the text; another answer's reasoning (a reused row) replaces it.
+    function test_replacedTextIsShownWhole() {
+        const pane = createTemporaryObject(paneComponent, this, {thinking: true})
+        const body = findChild(pane, "reasoningText")
+        pane.text = "First thought."
+        pane.text = "First thought. Second."
+        compare(body.text, "First thought. Second.")
+        pane.text = "Something else entirely."
+        compare(body.text, "Something else entirely.")
+        pane.text = ""
+        compare(body.text, "")
+    }
 }
