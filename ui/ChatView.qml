@@ -119,9 +119,40 @@ Pane {
             ScrollBar.vertical: ScrollBar {}
             // Follow the answer while it streams, unless the user scrolled up to read.
             property bool pinnedToEnd: true
+            // A conversation opened or an answer finished: go to the end and follow it until a
+            // frame shows it. The rows get their final heights only when their layouts are
+            // polished for that frame, so the end moves after the first positionViewAtEnd(), and
+            // a 5,000-message conversation opened with its last message cut off.
+            property bool landing: false
+            function land() {
+                if (!pinnedToEnd) return
+                landing = true
+                Qt.callLater(positionViewAtEnd)
+            }
+            onMovementStarted: landing = false
             onMovementEnded: pinnedToEnd = atYEnd
             onCountChanged: if (pinnedToEnd) Qt.callLater(positionViewAtEnd)
-            onContentHeightChanged: if (pinnedToEnd && root.chat.generating) Qt.callLater(positionViewAtEnd)
+            onContentHeightChanged: if (pinnedToEnd && (root.chat.generating || landing)) Qt.callLater(positionViewAtEnd)
+            Connections {
+                target: root.chat.messages
+                // Another conversation was opened (the one on show reloads without a reset):
+                // it opens at its end, wherever the reader was in the last one.
+                function onModelReset() {
+                    messageList.pinnedToEnd = true
+                    messageList.land()
+                }
+            }
+            // A stopped or failed answer gets a line below what followed the stream.
+            Connections {
+                target: root.chat
+                function onTurnCompleted(conversationId) {
+                    if (conversationId === root.chat.currentConversationId) messageList.land()
+                }
+            }
+            Connections {
+                target: messageList.landing ? messageList.Window.window : null
+                function onFrameSwapped() { if (messageList.atYEnd) messageList.landing = false }
+            }
 
             delegate: MessageDelegate {
                 chat: root.chat

@@ -55,6 +55,9 @@ StreamResult runStreamPhase(BenchApp& app, PacedTokenSource& source, const Token
     }
     if (result.error.isEmpty() && (result.answerChars == 0 || result.reasoningChars == 0))
         result.error = QStringLiteral("the view does not show the answer and its reasoning");
+    // The view followed the answer: its end (the footer) is on screen.
+    if (result.error.isEmpty() && !app.messageList()->property("atYEnd").toBool())
+        result.error = QStringLiteral("the view is not at the end of the answer");
     return result;
 }
 
