@@ -1,6 +1,14 @@
 // MessageStream: persisting an answer while it is generated. The text is rewritten in full at
-// each checkpoint (one UPDATE, one fsync), which for answers of up to a few hundred KB costs far
-// less than appending chunks and concatenating them on every load.
+// each checkpoint (one UPDATE), which for answers of up to a few hundred KB costs far less than
+// appending chunks and concatenating them on every load.
+//
+// Checkpoints commit with synchronous=NORMAL: in WAL mode the commit is written to the WAL file
+// before it returns, so it survives the app being killed or crashing, but it is not fsynced, so
+// a power cut may take the last checkpoints with it (never the file's consistency). Everything
+// else, the user's message and the finished answer included, commits with the connection's
+// synchronous=FULL; the fsync of the finishing commit also makes every earlier checkpoint durable.
+// Without the fsync a checkpoint costs tens of microseconds instead of milliseconds, which keeps
+// persistence far below 1% of generation time.
 #include <utility>
 
 #include "app/core/storage/history_store.h"
@@ -24,7 +32,13 @@ Result<MessageStream> HistoryStore::start_stream(std::string_view conversation_i
 Status HistoryStore::write_stream_text(MessageId id, std::string_view text) {
     auto statement = connection_->cached(sql::kCheckpointText);
     if (!statement) return statement.status();
+    auto relaxed = connection_->cached(sql::kSynchronousNormal);
+    if (!relaxed) return relaxed.status();
+    auto full = connection_->cached(sql::kSynchronousFull);
+    if (!full) return full.status();
+    if (Status status = (*relaxed)->run(); !status.ok()) return status;
     Status status = (*statement)->bind(1, id).bind(2, text).run();
+    if (Status restored = (*full)->run(); !restored.ok() && status.ok()) status = restored;
     if (!status.ok()) return status;
     if (sqlite3_changes64(connection_->handle()) == 0) {
         return Status(StatusCode::invalid_argument,

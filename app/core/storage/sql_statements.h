@@ -16,6 +16,9 @@ PRAGMA journal_size_limit = 4194304;
 PRAGMA cache_size = -16384;
 )sql";
 inline constexpr const char* kEnableWal = "PRAGMA journal_mode = WAL";
+// Streaming checkpoints only (message_stream.cpp): commit without fsync, then back to FULL.
+inline constexpr const char* kSynchronousNormal = "PRAGMA synchronous = NORMAL";
+inline constexpr const char* kSynchronousFull = "PRAGMA synchronous = FULL";
 inline constexpr const char* kUserVersion = "PRAGMA user_version";
 inline constexpr const char* kApplicationId = "PRAGMA application_id";
 inline constexpr const char* kCountSchemaObjects = "SELECT count(*) FROM sqlite_schema";
