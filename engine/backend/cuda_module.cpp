@@ -45,6 +45,17 @@ std::vector<std::string> candidate_paths() {
 CudaModule::CudaModule() {
     std::string errors;
     const char* forced = std::getenv("PONDER_CUDA_MODULE");
+    // Without the NVIDIA driver the module cannot run anything, and loading it would map cuBLAS
+    // and the CUDA runtime (~150 MiB resident) into every process on a machine without a GPU.
+    // A module named by PONDER_CUDA_MODULE is always loaded (tests check its own errors).
+    if (forced == nullptr || *forced == '\0') {
+        void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+        if (driver == nullptr) {
+            load_error_ = "no NVIDIA driver installed: libcuda.so.1 not found";
+            return;
+        }
+        dlclose(driver);
+    }
     for (const auto& path : candidate_paths()) {
         if (path.find('/') != std::string::npos && !std::filesystem::exists(path)) {
             if (forced != nullptr && *forced != '\0') {
