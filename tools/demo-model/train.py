@@ -63,6 +63,8 @@ def parse_args():
     ap.add_argument("--skip-eval", action="store_true")
     ap.add_argument("--checkpoint", default=None,
                     help="also save the trained float32 weights here (torch.save)")
+    ap.add_argument("--init-from", default=None,
+                    help="start training from weights saved with --checkpoint (a second stage)")
     ap.add_argument("--from-checkpoint", default=None,
                     help="skip training: export and evaluate weights saved with --checkpoint")
     ap.add_argument("--quick-eval", action="store_true",
@@ -339,6 +341,9 @@ def main():
         model.load_state_dict(torch.load(args.from_checkpoint, map_location=args.device))
         stats = {"from_checkpoint": args.from_checkpoint}
     else:
+        if args.init_from:
+            model.load_state_dict(torch.load(args.init_from, map_location=args.device))
+            log(f"initial weights from {args.init_from}")
         quick = [(c, p) for c, p in problems if c in ("add2", "sub", "mul_tool", "reverse")][::4]
         stats = train(args, model, tok, train_words, excluded, quick if args.quick_eval else [], log)
         log(f"trained {stats['steps']} steps, {stats['tokens']} tokens ({stats['trained_tokens']} "
