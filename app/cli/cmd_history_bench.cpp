@@ -350,7 +350,7 @@ int history_bench(const Words& words) {
         "vs " + std::to_string(int(token_ms)) + " ms/token", true);
     std::snprintf(text, sizeof text, "%.3f / %.3f ms", sorted[sorted.size() * 99 / 100],
                   sorted.back());
-    row("  p99 / max per delta (a max is a commit + fsync)", text, "-", true);
+    row("  p99 / max per delta (a max is a checkpoint commit)", text, "-", true);
     std::snprintf(text, sizeof text, "%lld commits, finish %.2f ms",
                   static_cast<long long>(stream->commits()), finish_ms);
     row("  checkpoints in " + std::to_string(tokens) + " deltas", text, "<= 2/s", true);
