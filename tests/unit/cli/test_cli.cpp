@@ -3,23 +3,14 @@
 
 #include "app/cli/args.h"
 
+#include "tests/support/cli_process.h"
+
 using ponder::cli::Args;
 
 namespace {
 
-struct Run {
-    int exit_code;
-    QString out;
-    QString err;
-};
-
-Run run_cli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QString(PONDER_BINARY_DIR) + "/ponder-cli", arguments);
-    process.waitForFinished(60000);
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using cli_test::Run;
+using cli_test::run_cli;
 
 }  // namespace
 

@@ -7,24 +7,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/cli_process.h"
+
 using Json = nlohmann::json;
 
 namespace {
 
-struct Run {
-    int exit_code;
-    QString out;
-    QString err;
-};
-
-Run run_cli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QString(PONDER_BINARY_DIR) + "/ponder-cli", arguments);
-    process.closeWriteChannel();
-    process.waitForFinished(120000);
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using cli_test::Run;
+using cli_test::run_cli;
 
 QString demo_model() {
     return QString(PONDER_SOURCE_DIR) + "/resources/demo-model";

@@ -3,21 +3,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/support/cli_process.h"
+
 namespace {
 
-struct Run {
-    int exit_code;
-    QString out;
-    QString err;
-};
-
-Run run_cli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QString(PONDER_BINARY_DIR) + "/ponder-cli", arguments);
-    process.waitForFinished(120000);
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using cli_test::Run;
+using cli_test::run_cli;
 
 }  // namespace
 

@@ -6,22 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/cli_process.h"
+
 namespace {
 
-struct Run {
-    int exit_code;
-    QString out;
-    QString err;
-};
-
-Run run_cli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QString(PONDER_BINARY_DIR) + "/ponder-cli", arguments);
-    process.closeWriteChannel();  // stdin is not a terminal: --approve defaults to never
-    process.waitForFinished(120000);
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using cli_test::Run;
+using cli_test::run_cli;
 
 // The conversation `chat` created, as `history export` writes it.
 nlohmann::json exported(const QString& db, const Run& chat) {
