@@ -6,20 +6,15 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QGuiApplication>
-#include <QUrl>
 
 #include "app/core/model_discovery.h"
 #include "app/core/storage/history_types.h"
 #include "app/core/tools/builtin_tools.h"
+#include "app/gui/local_path.h"
 #include "engine/backend/backend_info.h"
 
 namespace ponder::gui {
 namespace {
-
-QString localPath(const QString& pathOrUrl) {
-    const QUrl url(pathOrUrl);
-    return url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
-}
 
 QString gibibytes(double bytes) {
     return QString::number(bytes / (1024.0 * 1024.0 * 1024.0), 'f', 1) + " GiB";

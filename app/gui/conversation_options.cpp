@@ -1,9 +1,10 @@
 #include "app/gui/conversation_options.h"
 
 #include <QFileInfo>
-#include <QUrl>
 #include <QVariantMap>
 #include <algorithm>
+
+#include "app/gui/local_path.h"
 
 namespace ponder::gui {
 namespace {
@@ -111,8 +112,7 @@ bool ConversationOptions::setToolEnabled(const QString& name, bool enabled) {
 
 bool ConversationOptions::setToolFolder(const QString& folderOrUrl) {
     if (!available()) return false;
-    const QUrl url(folderOrUrl);
-    const QString path = url.isLocalFile() ? url.toLocalFile() : folderOrUrl;
+    const QString path = localPath(folderOrUrl);
     std::string folder;
     if (!path.isEmpty()) {
         // Stored resolved, so the folder shared is the one the user saw, even if a link in
