@@ -20,7 +20,6 @@ import argparse
 import concurrent.futures
 import json
 import os
-import random
 import re
 import sqlite3
 import subprocess
@@ -30,13 +29,9 @@ import time
 from types import SimpleNamespace
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import data  # noqa: E402
 import evaluation as EV  # noqa: E402
 import tasks as T  # noqa: E402
 from bpe import Tokenizer  # noqa: E402
-
-HELDOUT_WORDS = 30  # as in train.py
-
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -52,8 +47,7 @@ def parse_args():
 
 def heldout_problems(tok, seed, per_cell):
     """The held-out set of train.py: the same words and problems for the same seed."""
-    spelled = data.spelled_words(tok, T.WORDS)
-    heldout = sorted(random.Random(seed + 1).sample(spelled, HELDOUT_WORDS))
+    _, heldout = EV.split_words(tok, seed)
     problems = EV.eval_problems(seed + 2, heldout, 40)
     # eval_problems draws per category in order; taking the first per_cell of each category
     # keeps a smaller run a subset of the full one.

@@ -12,10 +12,19 @@ import re
 
 import harmony as H
 import tasks as T
-from data import ConversationOptions, prompt_prefix
+from data import ConversationOptions, prompt_prefix, spelled_words
 
 CATEGORIES = ("add2", "add", "sub", "mul", "mul_tool", "reverse", "count", "sort")
 EVAL_DATE = "2026-01-15"
+HELDOUT_WORDS = 30
+
+
+def split_words(tokenizer, seed):
+    """(training words, held-out words) for a seed: of the game words the tokenizer spells one
+    letter per token, HELDOUT_WORDS are kept out of training for the word-game evaluation."""
+    spelled = spelled_words(tokenizer, T.WORDS)
+    heldout = sorted(random.Random(seed + 1).sample(spelled, HELDOUT_WORDS))
+    return [w for w in spelled if w not in heldout], heldout
 
 
 def eval_problems(seed, heldout_words, per_cell):

@@ -35,7 +35,6 @@ from safetensors_io import write_safetensors  # noqa: E402
 ARCH = dict(hidden_size=256, num_hidden_layers=4, num_attention_heads=8, num_key_value_heads=1,
             head_dim=64, num_local_experts=32, num_experts_per_tok=4, intermediate_size=64,
             sliding_window=128)
-HELDOUT_WORDS = 30
 
 
 def parse_args():
@@ -322,10 +321,7 @@ def main():
 
     t_start = time.time()
     tok = data.build_tokenizer(args.seed)
-    spelled = data.spelled_words(tok, T.WORDS)
-    word_rng = random.Random(args.seed + 1)
-    heldout = sorted(word_rng.sample(spelled, HELDOUT_WORDS))
-    train_words = [w for w in spelled if w not in heldout]
+    train_words, heldout = EV.split_words(tok, args.seed)
     problems = EV.eval_problems(args.seed + 2, heldout, args.eval_per_cell)
     excluded = frozenset(p.key for _, p in problems)
     log(f"tokenizer: {tok.vocab_size} tokens ({len(tok.ranks)} BPE + {len(tok.specials)} special); "
