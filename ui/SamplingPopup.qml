@@ -91,19 +91,23 @@ Popup {
         }
 
         Label {
+            objectName: "recommendedSampling"
             Layout.fillWidth: true
             wrapMode: Text.Wrap
             opacity: 0.7
             font.pointSize: Style.captionPointSize
-            text: qsTr("gpt-oss is meant to be sampled at temperature 1.0 and top-p 1.0.")
+            text: qsTr("This model is meant to be sampled at temperature %1 and top-p %2.")
+                  .arg(root.options.recommendedTemperature.toFixed(1))
+                  .arg(root.options.recommendedTopP.toFixed(1))
         }
         Button {
             objectName: "resetSampling"
             text: qsTr("Use the recommended values")
-            enabled: root.options.temperature !== 1 || root.options.topP !== 1
+            enabled: root.options.temperature !== root.options.recommendedTemperature
+                     || root.options.topP !== root.options.recommendedTopP
             onClicked: {
-                root.options.setTemperature(1)
-                root.options.setTopP(1)
+                root.options.setTemperature(root.options.recommendedTemperature)
+                root.options.setTopP(root.options.recommendedTopP)
             }
         }
 

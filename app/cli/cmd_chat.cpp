@@ -234,6 +234,7 @@ int run_chat(const Words& words) {
     } else {
         core::ConversationSettings settings;
         settings.model = identity->display_name;
+        settings.sampling = identity->recommended_sampling;
         settings.enabled_tools = core::default_enabled_tools();
         auto created = (*store)->create_conversation("", settings);
         if (!created) return fail("chat", created.status().message());

@@ -187,6 +187,7 @@ void ChatController::newConversation() {
     // A new conversation starts with the effort the user chose last time.
     if (auto previous = current()) settings.effort = previous->settings.effort;
     settings.model = model_.displayName.toStdString();
+    settings.sampling = model_.recommendedSampling;
     settings.enabled_tools = core::default_enabled_tools();
     auto created = store_->create_conversation("", settings);
     if (!created) {
@@ -399,6 +400,7 @@ void ChatController::useTokenSource(core::TokenSource& source, const Tokenizer& 
 
 void ChatController::setModelState(const QString& state) {
     modelState_ = state;
+    options_.setRecommendedSampling(model_.recommendedSampling);
     emit modelChanged();
     emit composerChanged();
 }

@@ -133,6 +133,11 @@ bool ConversationOptions::setToolFolder(const QString& folderOrUrl) {
     });
 }
 
+void ConversationOptions::setRecommendedSampling(const core::SamplingSettings& recommended) {
+    recommended_ = recommended;
+    emit changed();
+}
+
 bool ConversationOptions::setTemperature(double temperature) {
     return update([&](core::ConversationSettings& s) { s.sampling.temperature = temperature; });
 }

@@ -37,6 +37,10 @@ class ConversationOptions : public QObject {
     Q_PROPERTY(QString toolFolder READ toolFolder NOTIFY changed)
     Q_PROPERTY(double temperature READ temperature NOTIFY changed)
     Q_PROPERTY(double topP READ topP NOTIFY changed)
+    // What the loaded model asks for (its folder's ponder.json; gpt-oss: 1 and 1), for "Use the
+    // recommended values".
+    Q_PROPERTY(double recommendedTemperature READ recommendedTemperature NOTIFY changed)
+    Q_PROPERTY(double recommendedTopP READ recommendedTopP NOTIFY changed)
     // "error" (stop with an error) | "drop_oldest" (leave the oldest messages out of the prompt)
     Q_PROPERTY(QString contextPolicy READ contextPolicy NOTIFY changed)
 
@@ -53,6 +57,9 @@ class ConversationOptions : public QObject {
     double temperature() const;
     double topP() const;
     QString contextPolicy() const;
+    double recommendedTemperature() const { return recommended_.temperature; }
+    double recommendedTopP() const { return recommended_.top_p; }
+    void setRecommendedSampling(const core::SamplingSettings& recommended);
 
     // Each returns whether the change was stored. Turning on a tool that cannot run here is
     // refused with its reason; turning one off always works.
@@ -75,6 +82,7 @@ class ConversationOptions : public QObject {
 
     core::HistoryStore* store_ = nullptr;
     QString id_;
+    core::SamplingSettings recommended_;
     // Lists the tools and why one cannot run here; it never runs them (the worker's runner
     // does). Its python probe result is cached after the first listing.
     core::LocalToolRunner catalog_;

@@ -94,6 +94,7 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
     info.folder = folder;
     info.displayName = QString::fromStdString(identity->display_name);
     info.description = QString::fromStdString(identity->description);
+    info.recommendedSampling = identity->recommended_sampling;
     info.backend = QString::fromStdString(model_->backend().description());
     info.weightBytes = static_cast<qint64>(model_->weight_bytes());
     info.contextLength = static_cast<int>(source_->context_limit());

@@ -29,6 +29,7 @@ struct LoadedModelInfo {
     QString folder;
     QString displayName;
     QString description;  // from ponder.json (the demo model explains itself)
+    core::SamplingSettings recommendedSampling;  // what new conversations start with
     QString backend;      // "CPU (reason)" or "CUDA: NVIDIA ..."
     qint64 weightBytes = 0;
     int contextLength = 0;

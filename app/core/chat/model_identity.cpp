@@ -4,7 +4,38 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/core/storage/record_checks.h"
+
 namespace ponder::core {
+
+namespace {
+
+// "recommended_sampling": {"temperature": T, "top_p": P}, both optional, in the ranges a
+// conversation may store.
+Status read_recommended_sampling(const nlohmann::json& json, const std::filesystem::path& file,
+                                 SamplingSettings& out) {
+    auto it = json.find("recommended_sampling");
+    if (it == json.end()) return Status::success();
+    const std::string where = file.string() + ": \"recommended_sampling\"";
+    if (!it->is_object()) return Status(StatusCode::bad_model, where + " must be an object");
+    for (auto [key, field] :
+         {std::pair{"temperature", &out.temperature}, std::pair{"top_p", &out.top_p}}) {
+        auto value = it->find(key);
+        if (value == it->end()) continue;
+        if (!value->is_number()) {
+            return Status(StatusCode::bad_model, where + "." + key + " must be a number");
+        }
+        *field = value->get<double>();
+    }
+    ConversationSettings settings;
+    settings.sampling = out;
+    if (Status status = check_settings(settings); !status.ok()) {
+        return Status(StatusCode::bad_model, where + ": " + status.message());
+    }
+    return Status::success();
+}
+
+}  // namespace
 
 Result<ModelIdentity> read_model_identity(const std::filesystem::path& model_dir) {
     ModelIdentity identity;
@@ -37,6 +68,10 @@ Result<ModelIdentity> read_model_identity(const std::filesystem::path& model_dir
                               std::pair{"knowledge_cutoff", &identity.knowledge_cutoff},
                               std::pair{"description", &identity.description}}) {
         if (Status status = read(key, *field); !status.ok()) return status;
+    }
+    if (Status status = read_recommended_sampling(json, file, identity.recommended_sampling);
+        !status.ok()) {
+        return status;
     }
     return identity;
 }

@@ -19,6 +19,11 @@ struct ModelIdentity {
     std::string model_identity;    // first line of the system message; harmony's default when empty
     std::string knowledge_cutoff;  // "2024-06" when empty
     std::string description;       // shown to the user (e.g. what a demo model can do)
+    // What a new conversation with this model samples with ("recommended_sampling"): gpt-oss's
+    // temperature 1 and top-p 1 unless the folder says otherwise. The tiny demo model asks for
+    // greedy decoding, the way it was evaluated: at temperature 1 it answered "What is 23 + 19?"
+    // wrong in 2 of 7 runs.
+    SamplingSettings recommended_sampling;
 };
 
 struct PromptInputs {

@@ -24,6 +24,9 @@ TestCase {
         property string toolFolder: ""
         property real temperature: 1
         property real topP: 1
+        // what the model asks for (the demo model: greedy)
+        property real recommendedTemperature: 0
+        property real recommendedTopP: 1
         property string contextPolicy: "error"
         property var calls: []
 
@@ -110,7 +113,10 @@ TestCase {
 
         mouseClick(findChild(content, "policyDropOldest"))
         compare(p.options.calls[1], "policy drop_oldest")
+        // "recommended" is what the loaded model asks for, not gpt-oss's 1.0 for every model
+        verify(findChild(content, "recommendedSampling").text.indexOf("temperature 0.0") >= 0)
         mouseClick(findChild(content, "resetSampling"))
-        compare(p.options.calls.slice(2), ["temperature 1", "topP 1"])
+        compare(p.options.calls.slice(2), ["temperature 0", "topP 1"])
+        verify(!findChild(content, "resetSampling").enabled)
     }
 }
