@@ -36,6 +36,26 @@ TASK_WEIGHTS = {"add": 0.28, "sub": 0.16, "mul": 0.16, "reverse": 0.10, "count":
                 "other": 0.04}
 TOOL_TASK_WEIGHTS = dict(TASK_WEIGHTS, mul=0.6)
 EFFORT_WEIGHTS = {"low": 0.25, "medium": 0.30, "high": 0.45}
+
+
+def set_weights(task=None, effort=None):
+    """Overrides (part of) the task and effort mix of the training stream. Call it after
+    build_tokenizer, whose conversations come from the default mix: the tokenizer must not change
+    between the stages of one model."""
+    global TOOL_TASK_WEIGHTS
+    if task:
+        unknown = set(task) - set(TASK_WEIGHTS)
+        if unknown:
+            raise ValueError(f"unknown tasks {sorted(unknown)}; known: {sorted(TASK_WEIGHTS)}")
+        TASK_WEIGHTS.update(task)
+        TOOL_TASK_WEIGHTS = dict(TASK_WEIGHTS, mul=0.6)
+    if effort:
+        unknown = set(effort) - set(EFFORT_WEIGHTS)
+        if unknown:
+            raise ValueError(f"unknown efforts {sorted(unknown)}; known: {sorted(EFFORT_WEIGHTS)}")
+        EFFORT_WEIGHTS.update(effort)
+
+
 # Curriculum stage 1: mostly short sums and differences, where the model first learns to find
 # and combine digits; the other tasks stay present so their formats are learned early.
 STAGE1_TASK_WEIGHTS = {"add": 0.45, "sub": 0.25, "mul": 0.12, "reverse": 0.05, "count": 0.05,
