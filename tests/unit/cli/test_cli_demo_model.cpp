@@ -1,7 +1,8 @@
 // The shipped demo model (resources/demo-model), driven through `ponder-cli chat` exactly as a
 // user would: it must answer, reason in the analysis channel at a length that follows the
 // effort, and make a real calculator round trip (the call, Ponder's calculator, the answer that
-// uses the result). Greedy decoding, so every run gives the same tokens.
+// uses the result). No sampling option is given: the model folder recommends greedy decoding
+// (ponder.json), so every new conversation, and every run, gives the same tokens.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -24,7 +25,7 @@ QString demo_model() {
 Json ask(const QString& db, const QString& question, const QString& effort, const QString& tools,
          Run* run = nullptr) {
     Run chat = run_cli({"chat", "--model", demo_model(), "--db", db, "--new", "--prompt", question,
-                        "--effort", effort, "--temperature", "0", "--tools", tools, "--approve",
+                        "--effort", effort, "--tools", tools, "--approve",
                         "always", "--max-tokens", "400"});
     if (run) *run = chat;
     const QString id = chat.err.section("conversation ", 1).section('\n', 0, 0).trimmed();
@@ -71,12 +72,17 @@ class TestCliDemoModel : public QObject {
         QVERIFY(final[0]["text"].get<std::string>().find("42") != std::string::npos);
         QCOMPARE(final[0]["state"], Json("complete"));
         QCOMPARE(final[0]["effort"], Json("high"));
+        // The conversation took the model's recommended sampling: greedy.
+        QCOMPARE(c["sampling"]["temperature"], Json(0.0));
         // The reasoning is its own message, and the answer does not repeat it.
         const std::string thought = analysis[0]["text"];
         QVERIFY2(thought.find("23") != std::string::npos, thought.c_str());
         QVERIFY(final[0]["text"].get<std::string>().size() < thought.size());
     }
 
+    // The analysis grows with the effort. At low effort the model writes the sum in one line with
+    // no column work and is usually wrong (tools/demo-model/README.md); from medium on it works
+    // the columns and gets it right.
     void reasoningLengthFollowsTheEffort() {
         size_t previous = 0;
         for (const char* effort : {"low", "medium", "high"}) {
@@ -92,7 +98,10 @@ class TestCliDemoModel : public QObject {
             previous = length;
             const auto final = assistant(c, "final");
             QCOMPARE(final.size(), size_t(1));
-            QVERIFY(final[0]["text"].get<std::string>().find("125") != std::string::npos);
+            if (std::string(effort) != "low") {
+                QVERIFY2(final[0]["text"].get<std::string>().find("125") != std::string::npos,
+                         final[0]["text"].get<std::string>().c_str());
+            }
         }
     }
 
