@@ -24,6 +24,22 @@ std::string encode_tool_list(const std::vector<std::string>& tools) {
     return nlohmann::json(tools).dump();
 }
 
+Statement& bind_settings(Statement& statement, int first, const ConversationSettings& settings) {
+    const SamplingSettings& s = settings.sampling;
+    return statement.bind(first, settings.model)
+        .bind(first + 1, to_string(settings.effort))
+        .bind(first + 2, settings.developer_instructions)
+        .bind(first + 3, s.temperature)
+        .bind(first + 4, s.top_p)
+        .bind(first + 5, s.top_k)
+        .bind(first + 6, s.min_p)
+        .bind(first + 7, s.seed)
+        .bind(first + 8, s.max_output_tokens)
+        .bind(first + 9, to_string(settings.context_policy))
+        .bind(first + 10, encode_tool_list(settings.enabled_tools))
+        .bind(first + 11, settings.tool_folder);
+}
+
 Result<Conversation> read_conversation(const Statement& row) {
     Conversation c;
     c.id = row.column_text(0);

@@ -16,4 +16,8 @@ Result<ToolCall> read_tool_call(const Statement& row);
 // enabled_tools as stored: a JSON array of names.
 std::string encode_tool_list(const std::vector<std::string>& tools);
 
+// The other way: binds a conversation's twelve settings columns (model ... tool_folder), in the
+// order every statement in sql_statements.h lists them, from parameter `first` on.
+Statement& bind_settings(Statement& statement, int first, const ConversationSettings& settings);
+
 }  // namespace ponder::core

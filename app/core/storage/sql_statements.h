@@ -34,6 +34,8 @@ inline constexpr const char* kCheckpointTruncate = "PRAGMA wal_checkpoint(TRUNCA
     "c.seed, c.max_output_tokens, c.context_policy, c.enabled_tools, c.active_leaf_id, "       \
     "c.tool_folder "
 
+// kInsertConversation (from ?7) and kUpdateSettings (from ?2) list the settings columns in the
+// order bind_settings() binds them.
 inline constexpr const char* kInsertConversation = R"sql(
 INSERT INTO conversations (uuid, title, created_at, updated_at, pinned, deleted_at, model,
     reasoning_effort, developer_instructions, temperature, top_p, top_k, min_p, seed,

@@ -56,27 +56,14 @@ Result<Conversation> HistoryStore::create_conversation(std::string_view title,
     conversation.settings = clean;
     auto statement = connection_->cached(sql::kInsertConversation);
     if (!statement) return statement.status();
-    const SamplingSettings& s = clean.sampling;
-    Status status = (*statement)
-                        ->bind(1, conversation.id)
-                        .bind(2, conversation.title)
-                        .bind(3, conversation.created_at)
-                        .bind(4, conversation.updated_at)
-                        .bind(5, false)
-                        .bind_null(6)
-                        .bind(7, clean.model)
-                        .bind(8, to_string(clean.effort))
-                        .bind(9, clean.developer_instructions)
-                        .bind(10, s.temperature)
-                        .bind(11, s.top_p)
-                        .bind(12, s.top_k)
-                        .bind(13, s.min_p)
-                        .bind(14, s.seed)
-                        .bind(15, s.max_output_tokens)
-                        .bind(16, to_string(clean.context_policy))
-                        .bind(17, encode_tool_list(clean.enabled_tools))
-                        .bind(18, clean.tool_folder)
-                        .run();
+    (*statement)
+        ->bind(1, conversation.id)
+        .bind(2, conversation.title)
+        .bind(3, conversation.created_at)
+        .bind(4, conversation.updated_at)
+        .bind(5, false)
+        .bind_null(6);
+    Status status = bind_settings(**statement, 7, clean).run();
     if (!status.ok()) return status;
     return conversation;
 }
@@ -131,21 +118,8 @@ Status HistoryStore::update_settings(std::string_view id, const ConversationSett
     const ConversationSettings clean = repaired(settings);
     Status valid = check_settings(clean);
     if (!valid.ok()) return valid;
-    const SamplingSettings& sampling = clean.sampling;
-    return update_one(*connection_, sql::kUpdateSettings, id, [&](Statement& s) {
-        s.bind(2, clean.model)
-            .bind(3, to_string(clean.effort))
-            .bind(4, clean.developer_instructions)
-            .bind(5, sampling.temperature)
-            .bind(6, sampling.top_p)
-            .bind(7, sampling.top_k)
-            .bind(8, sampling.min_p)
-            .bind(9, sampling.seed)
-            .bind(10, sampling.max_output_tokens)
-            .bind(11, to_string(clean.context_policy))
-            .bind(12, encode_tool_list(clean.enabled_tools))
-            .bind(13, clean.tool_folder);
-    });
+    return update_one(*connection_, sql::kUpdateSettings, id,
+                      [&](Statement& s) { bind_settings(s, 2, clean); });
 }
 
 Status HistoryStore::delete_conversation(std::string_view id) {

@@ -65,29 +65,16 @@ std::optional<std::string> repaired_opt(const std::optional<std::string>& text) 
 Status HistoryStore::insert_record(const ConversationRecord& record, const std::string& uuid) {
     const Conversation& c = record.conversation;
     const ConversationSettings settings = repaired(c.settings);
-    const SamplingSettings& s = settings.sampling;
     auto insert = connection_->cached(sql::kInsertConversation);
     if (!insert) return insert.status();
-    Status status = (*insert)
-                        ->bind(1, uuid)
-                        .bind(2, repair_utf8(c.title))
-                        .bind(3, c.created_at)
-                        .bind(4, c.updated_at)
-                        .bind(5, c.pinned)
-                        .bind(6, c.deleted_at)
-                        .bind(7, settings.model)
-                        .bind(8, to_string(settings.effort))
-                        .bind(9, settings.developer_instructions)
-                        .bind(10, s.temperature)
-                        .bind(11, s.top_p)
-                        .bind(12, s.top_k)
-                        .bind(13, s.min_p)
-                        .bind(14, s.seed)
-                        .bind(15, s.max_output_tokens)
-                        .bind(16, to_string(settings.context_policy))
-                        .bind(17, encode_tool_list(settings.enabled_tools))
-                        .bind(18, settings.tool_folder)
-                        .run();
+    (*insert)
+        ->bind(1, uuid)
+        .bind(2, repair_utf8(c.title))
+        .bind(3, c.created_at)
+        .bind(4, c.updated_at)
+        .bind(5, c.pinned)
+        .bind(6, c.deleted_at);
+    Status status = bind_settings(**insert, 7, settings).run();
     if (!status.ok()) return status;
     const std::int64_t row = sqlite3_last_insert_rowid(connection_->handle());
 
