@@ -3,8 +3,7 @@
 # temporary root, checks its layout and declared dependencies, then chats with the bundled demo
 # model through the installed ponder-cli and the installed window, offline (no network
 # namespace interfaces), while strace proves that nothing is read from the source or build tree.
-# With the trained demo model in the tree both answers must contain 42; without it a random tiny
-# model made by the installed CLI answers (noise, through the same real path).
+# Both answers must contain 42; the window is given no model, as on a first start.
 #
 #   test_install_package.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -48,14 +47,10 @@ for file in bin/ponder bin/ponder-cli share/ponder/o200k_base.tiktoken \
     share/doc/ponder/demo-model-recipe/train.py share/doc/ponder/demo-model-recipe/README.md; do
     [ -f "$prefix/$file" ] || fail "the package lacks $file"
 done
-# The trained demo model ships when the tree has it (tools/demo-model/README.md).
-demo=false
-if [ -f "$source/resources/demo-model/config.json" ]; then
-    demo=true
-    for file in config.json model.safetensors tokenizer.json ponder.json; do
-        [ -f "$prefix/share/ponder/demo-model/$file" ] || fail "the package lacks demo-model/$file"
-    done
-fi
+# The trained demo model (tools/demo-model/README.md): what a first start chats with.
+for file in config.json model.safetensors tokenizer.json ponder.json generation_config.json; do
+    [ -f "$prefix/share/ponder/demo-model/$file" ] || fail "the package lacks demo-model/$file"
+done
 if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate "$prefix/share/applications/org.ponder.Ponder.desktop" ||
         fail "invalid .desktop entry"
@@ -69,39 +64,28 @@ netns=()
 if unshare -n true 2>/dev/null; then netns=(unshare -n); fi
 db="$home/history.sqlite3"
 cd "$home"
-if $demo; then
-    model="$prefix/share/ponder/demo-model"
-else
-    # No trained model in this tree: a random tiny gpt-oss made by the installed CLI. Its answer
-    # is noise, but loading, prompting, generating, parsing and storing are the real path.
-    model="$home/tiny-model"
-    "$prefix/bin/ponder-cli" make-model --preset tiny --out "$model" --seed 7 >/dev/null ||
-        fail "installed ponder-cli make-model failed"
-fi
+model="$prefix/share/ponder/demo-model"
 "${netns[@]}" strace -f -qq -e trace=openat,execve -o "$work/cli.trace" \
     "$prefix/bin/ponder-cli" chat --model "$model" --db "$db" --new --effort high \
-    --temperature 0 --tools none --prompt "What is 23 + 19?" >"$work/cli.out" 2>"$work/cli.err" ||
+    --tools none --prompt "What is 23 + 19?" >"$work/cli.out" 2>"$work/cli.err" ||
     { tail -c 1500 "$work/cli.err"; fail "installed ponder-cli chat failed"; }
-if $demo; then
-    grep -q 42 "$work/cli.out" || { tail -c 1500 "$work/cli.out"; fail "the CLI answer lacks 42"; }
-fi
+grep -q 42 "$work/cli.out" || { tail -c 1500 "$work/cli.out"; fail "the CLI answer lacks 42"; }
 
 "${netns[@]}" strace -f -qq -e trace=openat,execve -o "$work/gui.trace" \
-    "$prefix/bin/ponder" --db "$db" --model "$model" --send "What is 23 + 19?" \
+    "$prefix/bin/ponder" --db "$db" --send "What is 23 + 19?" \
     --screenshot "$work/window.png" >"$work/gui.log" 2>&1 ||
     { tail -30 "$work/gui.log"; fail "installed ponder --send failed"; }
 [ -s "$work/window.png" ] || fail "no screenshot"
 "$prefix/bin/ponder-cli" history export --all --db "$db" --format json --out "$work/all.json"
 questions=$(grep -c '"text": "What is 23 + 19?"' "$work/all.json" || true)
 [ "$questions" -eq 2 ] || fail "expected the two questions in the history, found $questions"
-if $demo; then
-    answers=$(grep -c '"channel": "final"' "$work/all.json" || true)
-    [ "$answers" -ge 2 ] || fail "expected two stored final answers, found $answers"
-    [ "$(grep -c '42' "$work/all.json")" -ge 2 ] || fail "the stored answers lack 42"
-    grep -q '"channel": "analysis"' "$work/all.json" || fail "no reasoning stored"
-else
-    [ "$(grep -c '"role": "assistant"' "$work/all.json")" -ge 2 ] || fail "no stored answers"
-fi
+# The window was given no model: a first start loads the installed demo model.
+[ "$(grep -c '"model": "Ponder demo (tiny)"' "$work/all.json")" -eq 2 ] ||
+    fail "the window did not start with the demo model"
+answers=$(grep -c '"channel": "final"' "$work/all.json" || true)
+[ "$answers" -ge 2 ] || fail "expected two stored final answers, found $answers"
+[ "$(grep -c '42' "$work/all.json")" -ge 2 ] || fail "the stored answers lack 42"
+grep -q '"channel": "analysis"' "$work/all.json" || fail "no reasoning stored"
 
 for trace in "$work/cli.trace" "$work/gui.trace"; do
     if grep -v ENOENT "$trace" | grep -E "\"($source|$build)/" >"$work/leaks"; then
@@ -110,4 +94,4 @@ for trace in "$work/cli.trace" "$work/gui.trace"; do
     fi
 done
 echo "installed package: layout ok, dependencies ok, CLI and window answered offline" \
-    "(${netns[*]:-no unshare}; demo model: $demo) from $prefix only"
+    "(${netns[*]:-no unshare}) from $prefix only"
