@@ -29,8 +29,9 @@ struct LoadedModelInfo {
     QString folder;
     QString displayName;
     QString description;  // from ponder.json (the demo model explains itself)
-    core::SamplingSettings recommendedSampling;  // what new conversations start with
     QString backend;      // "CPU (reason)" or "CUDA: NVIDIA ..."
+    // From ponder.json too: what new conversations with this model start with.
+    core::SamplingSettings recommendedSampling;
     qint64 weightBytes = 0;
     int contextLength = 0;
 };

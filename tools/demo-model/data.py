@@ -34,8 +34,22 @@ TOOL_VARIANTS = [  # the app declares H.CALCULATOR_TOOL; the variants make the m
 # Arithmetic dominates: it is what the demo is asked first and what takes longest to learn.
 TASK_WEIGHTS = {"add": 0.28, "sub": 0.16, "mul": 0.16, "reverse": 0.10, "count": 0.10, "sort": 0.12,
                 "other": 0.04}
-TOOL_TASK_WEIGHTS = dict(TASK_WEIGHTS, mul=0.6)
+
+
+def _with_tool(weights):
+    """The mix when the calculator is declared: mostly multiplications, the tool's task."""
+    return dict(weights, mul=0.6)
+
+
+TOOL_TASK_WEIGHTS = _with_tool(TASK_WEIGHTS)
 EFFORT_WEIGHTS = {"low": 0.25, "medium": 0.30, "high": 0.45}
+
+
+def _override(weights, changes, what):
+    unknown = set(changes) - set(weights)
+    if unknown:
+        raise ValueError(f"unknown {what} {sorted(unknown)}; known: {sorted(weights)}")
+    weights.update(changes)
 
 
 def set_weights(task=None, effort=None):
@@ -44,16 +58,10 @@ def set_weights(task=None, effort=None):
     between the stages of one model."""
     global TOOL_TASK_WEIGHTS
     if task:
-        unknown = set(task) - set(TASK_WEIGHTS)
-        if unknown:
-            raise ValueError(f"unknown tasks {sorted(unknown)}; known: {sorted(TASK_WEIGHTS)}")
-        TASK_WEIGHTS.update(task)
-        TOOL_TASK_WEIGHTS = dict(TASK_WEIGHTS, mul=0.6)
+        _override(TASK_WEIGHTS, task, "tasks")
+        TOOL_TASK_WEIGHTS = _with_tool(TASK_WEIGHTS)
     if effort:
-        unknown = set(effort) - set(EFFORT_WEIGHTS)
-        if unknown:
-            raise ValueError(f"unknown efforts {sorted(unknown)}; known: {sorted(EFFORT_WEIGHTS)}")
-        EFFORT_WEIGHTS.update(effort)
+        _override(EFFORT_WEIGHTS, effort, "efforts")
 
 
 # Curriculum stage 1: mostly short sums and differences, where the model first learns to find

@@ -25,8 +25,8 @@ QString demo_model() {
 Json ask(const QString& db, const QString& question, const QString& effort, const QString& tools,
          Run* run = nullptr) {
     Run chat = run_cli({"chat", "--model", demo_model(), "--db", db, "--new", "--prompt", question,
-                        "--effort", effort, "--tools", tools, "--approve",
-                        "always", "--max-tokens", "400"});
+                        "--effort", effort, "--tools", tools, "--approve", "always", "--max-tokens",
+                        "400"});
     if (run) *run = chat;
     const QString id = chat.err.section("conversation ", 1).section('\n', 0, 0).trimmed();
     Run out = run_cli({"history", "export", id, "--db", db, "--format", "json", "--out", "-"});
@@ -90,10 +90,10 @@ class TestCliDemoModel : public QObject {
             const auto analysis = assistant(c, "analysis");
             QCOMPARE(analysis.size(), size_t(1));
             const size_t length = analysis[0]["text"].get<std::string>().size();
-            QVERIFY2(length > previous, qPrintable(QString("%1: %2 characters after %3")
-                                                       .arg(effort)
-                                                       .arg(length)
-                                                       .arg(previous)));
+            QVERIFY2(
+                length > previous,
+                qPrintable(
+                    QString("%1: %2 characters after %3").arg(effort).arg(length).arg(previous)));
             previous = length;
             const auto final = assistant(c, "final");
             QCOMPARE(final.size(), size_t(1));
@@ -121,8 +121,8 @@ class TestCliDemoModel : public QObject {
         // The tool's answer is in the history, and the final answer uses it.
         bool tool_message = false;
         for (const Json& m : c["messages"]) {
-            if (m["role"] == "tool") tool_message = m["text"].get<std::string>().find("10063") !=
-                                                    std::string::npos;
+            if (m["role"] == "tool")
+                tool_message = m["text"].get<std::string>().find("10063") != std::string::npos;
         }
         QVERIFY(tool_message);
         const auto final = assistant(c, "final");

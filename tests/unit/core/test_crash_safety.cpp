@@ -189,9 +189,9 @@ class TestCrashSafety : public QObject {
                 } else if (message->state == MessageState::complete) {
                     // The child committed the finished answer and died before saying so (seen
                     // under load): complete, and it holds everything that was reported.
-                    QVERIFY2(stored.startsWith(text),
-                             qPrintable(QString("message %1: complete but not what streamed")
-                                            .arg(id)));
+                    QVERIFY2(
+                        stored.startsWith(text),
+                        qPrintable(QString("message %1: complete but not what streamed").arg(id)));
                 } else {
                     // In flight: incomplete, a prefix of what streamed, at most ~1 s behind.
                     QCOMPARE(message->state, MessageState::stopped);
