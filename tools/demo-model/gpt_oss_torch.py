@@ -151,6 +151,35 @@ def apply_rope(x, cos, sin):
 # ---------------------------------------------------------------------------------------------
 # Modules
 
+class SinkSoftmax(torch.autograd.Function):
+    """spec §4.5: softmax over the keys and one learned sink logit per head, which takes
+    probability but has no value; returns the keys' probabilities only.
+
+    Written out because it is the hottest part of a CPU training step: one exp pass forward and
+    the fused softmax backward, instead of a concatenated sink column (a copy of every score
+    tensor) or a separate logsumexp (a second exp pass each way). A query with no valid key
+    (left padding while decoding) gets all-zero probabilities: the sink takes everything."""
+
+    @staticmethod
+    def forward(ctx, scores, sink):
+        """scores [..., Tk] (-inf where masked); sink broadcastable to [..., 1]."""
+        m = torch.maximum(scores.amax(-1, keepdim=True), sink)
+        e = (scores - m).exp_()
+        probs = e.div_(e.sum(-1, keepdim=True) + torch.exp(sink - m))
+        ctx.save_for_backward(probs)
+        ctx.sink_shape = sink.shape
+        return probs
+
+    @staticmethod
+    def backward(ctx, grad):
+        (probs,) = ctx.saved_tensors
+        # p_i (g_i - sum_j p_j g_j): the softmax backward, since the sink has no value (g = 0)
+        grad_scores = torch._softmax_backward_data(grad, probs, -1, probs.dtype)
+        # raising every score by c is lowering the sink by c
+        grad_sink = grad_scores.sum(-1, keepdim=True).neg_().sum_to_size(ctx.sink_shape)
+        return grad_scores, grad_sink
+
+
 class RMSNorm(nn.Module):
     """spec §4.3: x * rsqrt(mean(x^2) + eps) * scale (no 1 + g)."""
 
@@ -200,17 +229,7 @@ class Attention(nn.Module):
         bias = bias.expand(b, nkv, group, t, tk).reshape(b * nkv, group * t, tk)
         scores = torch.baddbmm(bias.to(q.dtype), q, k.transpose(1, 2), alpha=1.0 / math.sqrt(d))
         scores = scores.view(b, nkv, group, t, tk)
-        sink = self.sinks.view(1, nkv, group, 1, 1)
-        if self.training:
-            # softmax over (keys + sink) = softmax over keys * sigmoid(logsumexp(keys) - sink):
-            # the same numbers without materialising the extra column (the attention tensors
-            # are what a CPU training step spends its memory bandwidth on). Every training query
-            # sees at least itself, so no row is all -inf.
-            lse = torch.logsumexp(scores, dim=-1, keepdim=True)
-            probs = torch.softmax(scores, dim=-1) * torch.sigmoid(lse - sink.to(lse.dtype))
-        else:  # decoding: left-padding rows may have no valid key; the sink keeps them finite
-            sink = sink.expand(b, nkv, group, t, 1).to(scores.dtype)
-            probs = torch.softmax(torch.cat([scores, sink], dim=-1), dim=-1)[..., :-1]
+        probs = SinkSoftmax.apply(scores, self.sinks.view(1, nkv, group, 1, 1).to(scores.dtype))
         out = torch.matmul(probs.reshape(b * nkv, group * t, tk).to(v.dtype), v.reshape(b * nkv, tk, d))
         out = out.view(b, nkv, group * t, d)  # [B, nkv, group*T, d]
         out = out.view(b, nq, t, d).transpose(1, 2).reshape(b, t, nq * d)
@@ -293,8 +312,9 @@ class MoE(nn.Module):
         weight = top_w.reshape(-1)[order]
         counts = torch.bincount(flat_e, minlength=n_exp).tolist()
         used = [e for e in range(n_exp) if counts[e]]
-        # split (not slicing) so that backward concatenates the pieces instead of adding E
-        # full-size zero-padded gradients
+        # split and unbind (not slicing and indexing) so that backward concatenates or stacks the
+        # pieces instead of adding one full-size zero-padded gradient per expert and weight
+        w1, w2, b1, b2 = w1.unbind(0), w2.unbind(0), b1.unbind(0), b2.unbind(0)
         parts = x[tok].split(counts)
         hs = torch.cat([F.linear(parts[e], w1[e], b1[e]) for e in used])
         parts = self.swiglu(hs).split([counts[e] for e in used])
