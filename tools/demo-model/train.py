@@ -127,7 +127,7 @@ def padded_groups(lengths, k):
     return total, groups[::-1]
 
 
-def make_batch(rng, tokenizer, words, excluded, batch_tokens, stage, buckets=1):
+def make_batch(rng, tokenizer, words, excluded, batch_tokens, stage, buckets):
     """One training batch: a random conversation setting (system + developer message, shared by
     every row and computed once) and rows of questions and completions under it.
 
