@@ -179,7 +179,10 @@ def make_add(a, b, rng):
     med, _ = addition_columns(a, b, False)
     high, written = addition_columns(a, b, True)
     p.analysis["low"] = f"{a} + {b} = {s}."
-    p.analysis["medium"] = " ".join(med) + f" So {a} + {b} = {s}."
+    # medium names the digits too (briefly): without them a column sum of 2-digit numbers tends
+    # to run on into a hundreds column that 3-digit problems have
+    p.analysis["medium"] = (f"Digits {spaced(str(a))} and {spaced(str(b))}. " + " ".join(med)
+                            + f" So {a} + {b} = {s}.")
     p.analysis["high"] = (f"We need {a} + {b}. Digits: {a} is {spaced(str(a))} and {b} is "
                           f"{spaced(str(b))}. " + " ".join(high) + " " + read_digits(written, s)
                           + f", so {a} + {b} = {s}.")
@@ -197,7 +200,8 @@ def make_sub(a, b, rng):
     med, _ = subtraction_columns(big, small, False)
     high, written = subtraction_columns(big, small, True)
     p.analysis["low"] = f"{a} - {b} = {d}."
-    p.analysis["medium"] = neg_short + " ".join(med) + f" So {a} - {b} = {d}."
+    p.analysis["medium"] = (neg_short + f"Digits {spaced(str(big))} and {spaced(str(small))}. "
+                            + " ".join(med) + f" So {a} - {b} = {d}.")
     p.analysis["high"] = (f"We need {a} - {b}. " + neg_long
                           + f"Digits: {big} is {spaced(str(big))} and {small} is {spaced(str(small))}. "
                           + " ".join(high) + " "

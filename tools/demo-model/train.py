@@ -51,7 +51,13 @@ def parse_args():
     ap.add_argument("--results", default=os.path.join(os.path.dirname(__file__), "results"),
                     help="where the evaluation table and log summary go")
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--steps", type=int, default=1400)
+    ap.add_argument("--minutes", type=float, default=56.0,
+                    help="train for this much wall time: the schedule (learning rate, curriculum, "
+                         "quantisation-aware phase) follows the clock, so a slower machine gets "
+                         "fewer steps, never a longer run")
+    ap.add_argument("--steps", type=int, default=None,
+                    help="train for exactly this many steps instead of --minutes (the schedule "
+                         "follows the step count; the same machine-independent run every time)")
     ap.add_argument("--batch-tokens", type=int, default=5120,
                     help="padded tokens per batch after the shared prefix (rows x longest row of "
                          "each length bucket)")
@@ -60,7 +66,7 @@ def parse_args():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--warmup", type=int, default=60)
     ap.add_argument("--curriculum-fraction", type=float, default=0.3,
-                    help="share of the steps in curriculum stage 1 (mostly + and -, 2 digits)")
+                    help="share of the run in curriculum stage 1 (mostly + and -, 2 digits)")
     ap.add_argument("--amp", action="store_true",
                     help="train in bfloat16 autocast instead of float32 (slower on CPUs without "
                          "bf16 instructions)")
@@ -88,7 +94,7 @@ def parse_args():
     ap.add_argument("--effort-weights", default=TRAINING_EFFORT_MIX,
                     help="the effort mix of the training stream (changes to data.EFFORT_WEIGHTS)")
     ap.add_argument("--quick-eval", action="store_true",
-                    help="also evaluate a few held-out problems at 1/3 and 2/3 of the steps")
+                    help="also evaluate a few held-out problems at 1/3 and 2/3 of the run")
     return ap.parse_args()
 
 
@@ -205,11 +211,18 @@ def init_weights(model, seed):
                 p.normal_(0.0, std, generator=g)
 
 
-def lr_at(step, args):
+def progress_at(step, elapsed, args):
+    """How far the run is, 0 to 1: by the step count with --steps, else by the wall clock."""
+    if args.steps is not None:
+        return step / args.steps
+    return elapsed / (60.0 * args.minutes)
+
+
+def lr_at(step, progress, args):
+    """Linear warmup over the first --warmup steps, then cosine down to 5% of --lr."""
     if step < args.warmup:
         return args.lr * (step + 1) / args.warmup
-    progress = (step - args.warmup) / max(1, args.steps - args.warmup)
-    return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
+    return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
 
 
 def train(args, model, tok, words, excluded, quick_problems, log):
@@ -219,24 +232,29 @@ def train(args, model, tok, words, excluded, quick_problems, log):
                              {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
     rng = random.Random(args.seed + 3 if args.data_seed is None else args.data_seed)
-    qat_start = int(args.steps * (1 - args.qat_fraction))
-    curriculum_end = int(args.steps * args.curriculum_fraction)
     model.train()
     for layer in model.layers:
         layer.mlp.grouped = True
     t0, c0 = time.time(), time.process_time()
     pad = tok.specials["<|endoftext|>"]
     tokens, real_tokens, trained_tokens, loss_avg = 0, 0, 0, None
-    for step in range(args.steps):
-        if step == qat_start:
+    stage, quantised, quick_done, step = 1, False, 0, 0
+    while True:
+        progress = progress_at(step, time.time() - t0, args)
+        if progress >= 1.0:
+            break
+        if not quantised and progress >= 1 - args.qat_fraction:
             model.set_fake_quant(True)
+            quantised = True
             log(f"step {step}: quantisation-aware phase (experts seen through MXFP4)")
-        if step == curriculum_end:
+        if stage == 1 and progress >= args.curriculum_fraction:
+            stage = 2
             log(f"step {step}: curriculum stage 2 (all tasks, 3-digit operands for + and -)")
+        lr = lr_at(step, progress, args)
         for group in opt.param_groups:
-            group["lr"] = lr_at(step, args)
-        prefix, groups = make_batch(rng, tok, words, excluded, args.batch_tokens,
-                                    1 if step < curriculum_end else 2, args.buckets)
+            group["lr"] = lr
+        prefix, groups = make_batch(rng, tok, words, excluded, args.batch_tokens, stage,
+                                    args.buckets)
         prefix = prefix.to(args.device)
         groups = [(inputs.to(args.device), targets.to(args.device)) for inputs, targets in groups]
         logits, aux = forward_batch(model, prefix, groups, args.amp)
@@ -252,24 +270,26 @@ def train(args, model, tok, words, excluded, quick_problems, log):
         real_tokens += sum(int((inputs != pad).sum()) for inputs, _ in groups) + prefix.numel()
         trained_tokens += n_trained
         loss_avg = float(loss) if loss_avg is None else 0.95 * loss_avg + 0.05 * float(loss)
-        if step % 25 == 0 or step == args.steps - 1:
+        if step % 25 == 0:
             shapes = "/".join(f"{b}x{t}" for b, t in (inputs.shape for inputs, _ in groups))
             el, cpu = time.time() - t0, time.process_time() - c0
             log(f"step {step:5d}  loss {float(loss):.4f} (avg {loss_avg:.4f})  aux {float(aux):.3f}  "
-                f"lr {lr_at(step, args):.2e}  batch {shapes}+{prefix.shape[1]}  "
+                f"lr {lr:.2e}  batch {shapes}+{prefix.shape[1]}  "
                 f"{tokens / el:.0f} tok/s ({real_tokens / el:.0f} not padding)  "
                 f"{tokens / max(cpu, 1e-9):.0f} tok/cpu-s  "
                 f"{el / 60:.1f} min  cpu {cpu / 60:.1f} min")
         if args.checkpoint and (step + 1) % args.checkpoint_every == 0:
             torch.save(model.state_dict(), args.checkpoint)
-        if quick_problems and step + 1 in (args.steps // 3, 2 * args.steps // 3):
+        if quick_problems and quick_done < 2 and progress >= (quick_done + 1) / 3:
+            quick_done += 1
             model.eval()
             rows = evaluate_torch(model, tok, quick_problems, args.eval_batch, lambda m: None)
             table, _ = EV.summarize(rows, tok)
             log(f"quick evaluation after {step + 1} steps (training weights):\n{table}")
             model.train()
+        step += 1
     model.set_fake_quant(False)
-    return {"steps": args.steps, "tokens": tokens, "real_tokens": real_tokens,
+    return {"steps": step, "tokens": tokens, "real_tokens": real_tokens,
             "trained_tokens": trained_tokens,
             "seconds": time.time() - t0, "cpu_seconds": time.process_time() - c0,
             "final_loss_avg": loss_avg}
