@@ -58,13 +58,13 @@ def parse_args():
     ap.add_argument("--steps", type=int, default=None,
                     help="train for exactly this many steps instead of --minutes (the schedule "
                          "follows the step count; the same machine-independent run every time)")
-    ap.add_argument("--batch-tokens", type=int, default=5120,
+    ap.add_argument("--batch-tokens", type=int, default=2560,
                     help="padded tokens per batch after the shared prefix (rows x longest row of "
                          "each length bucket)")
     ap.add_argument("--buckets", type=int, default=4,
                     help="length buckets per batch, each padded to its own longest row")
     ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--warmup", type=int, default=60)
+    ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--curriculum-fraction", type=float, default=0.3,
                     help="share of the run in curriculum stage 1 (mostly + and -, 2 digits)")
     ap.add_argument("--amp", action="store_true",
@@ -171,26 +171,41 @@ def make_batch(rng, tokenizer, words, excluded, batch_tokens, stage, buckets):
 
 def forward_batch(model, prefix, groups, amp):
     """Logits [B_g, T_g, V] of each group of rows, and the routers' load-balancing loss averaged
-    over the layers and the groups' tokens. Every row continues one shared prefix, whose keys and
-    values are computed once."""
+    over the layers. Every row continues one shared prefix, whose keys and values are computed
+    once. The model runs layer by layer over all groups: attention per group (each has its own
+    length), the MoE once over every group's tokens, since the experts' many small products cost
+    per call as much as per token."""
     p = prefix.shape[1]
     dev = prefix.device
     longest = max(inputs.shape[1] for inputs, _ in groups)
     pos = torch.arange(p + longest, device=dev).unsqueeze(0)
     prefix_caches = [dict() for _ in model.layers]
-    out, aux, weight = [], 0.0, 0
     with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=amp):
         model(prefix, pos[:, :p], prefix_caches, torch.ones(1, p, dtype=torch.bool, device=dev),
               pos[:, :p], logits=False)
+        xs, ropes, biases, caches = [], [], [], []
         for inputs, _ in groups:
             b, t = inputs.shape
-            caches = [dict(c) for c in prefix_caches]  # each group extends its own copy
-            out.append(model(inputs, pos[:, p:p + t].expand(b, t), caches,
-                             torch.ones(b, p + t, dtype=torch.bool, device=dev),
-                             pos[:, :p + t].expand(b, p + t)))
-            layers_aux = sum(layer.mlp.last_aux_loss for layer in model.layers) / len(model.layers)
-            aux, weight = aux + layers_aux * inputs.numel(), weight + inputs.numel()
-    return out, aux / weight
+            positions = pos[:, p:p + t].expand(b, t)
+            key_pos = pos[:, :p + t].expand(b, p + t)
+            key_valid = torch.ones(b, p + t, dtype=torch.bool, device=dev)
+            xs.append(model.embed_tokens(inputs))
+            ropes.append(model.rope(positions, xs[-1].dtype))
+            biases.append({w: model.attention_bias(positions, key_pos, key_valid, w)
+                           for w in (0, model.cfg.sliding_window)})
+            caches.append([dict(c) for c in prefix_caches])  # each group extends its own copy
+        aux = 0.0
+        for i, layer in enumerate(model.layers):
+            window = model.cfg.sliding_window if layer.sliding else 0
+            xs = [x + layer.self_attn(layer.input_layernorm(x), *rope, bias[window], cache[i])
+                  for x, rope, bias, cache in zip(xs, ropes, biases, caches)]
+            flat = torch.cat([x.reshape(-1, x.shape[-1]) for x in xs])
+            moe = layer.mlp(layer.post_attention_layernorm(flat)).split([x.shape[0] * x.shape[1]
+                                                                          for x in xs])
+            xs = [x + m.view(x.shape) for x, m in zip(xs, moe)]
+            aux = aux + layer.mlp.last_aux_loss
+        out = [model.lm_head(model.norm(x)) for x in xs]
+    return out, aux / len(model.layers)
 
 
 # -- model ----------------------------------------------------------------------------------------
