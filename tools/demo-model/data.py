@@ -88,9 +88,14 @@ def random_date(rng):
     return f"{rng.randint(2024, 2028)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
+# Share of conversations that declare the calculator: half, since copying two 3-digit numbers
+# into a call is learned later than the column sums and only these conversations teach it.
+TOOL_SHARE = 0.5
+
+
 def random_options(rng, effort=None):
     tool = None
-    if rng.random() < 0.35:
+    if rng.random() < TOOL_SHARE:
         tool = H.CALCULATOR_TOOL if rng.random() < 0.7 else rng.choice(TOOL_VARIANTS)
     return ConversationOptions(
         effort=effort or rng.choices(list(EFFORT_WEIGHTS), weights=list(EFFORT_WEIGHTS.values()))[0],

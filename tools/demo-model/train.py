@@ -40,7 +40,7 @@ ARCH = dict(hidden_size=256, num_hidden_layers=4, num_attention_heads=8, num_key
 
 # The training mix, applied after the tokenizer is built from data.py's base mix: twice the base
 # share of addition and mostly high effort, where the column work that takes longest to learn is.
-TRAINING_TASK_MIX = "add=0.45,sub=0.14,mul=0.12,reverse=0.08,count=0.06,sort=0.10,other=0.05"
+TRAINING_TASK_MIX = "add=0.45,sub=0.12,mul=0.14,reverse=0.07,count=0.05,sort=0.08,other=0.05"
 TRAINING_EFFORT_MIX = "low=0.15,medium=0.25,high=0.6"
 
 
