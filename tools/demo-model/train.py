@@ -3,12 +3,12 @@
 
     OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 tools/demo-model/train.py --skip-eval
 
-The defaults are the single-run recipe (README.md, "One run within 60 minutes"); the committed
-weights still come from the three runs README.md lists.
+The defaults are the single-run recipe that made the committed weights (README.md, "One run
+within 60 minutes"): 56 minutes of training, the schedule following the wall clock.
 Everything is derived from --seed: the tokenizer (trained on rendered conversations), the
 held-out evaluation set, the training stream and the initial weights. The run trains the model
 below with AdamW on a cosine schedule, switches the experts to fake MXFP4 for the last
---qat-fraction of the steps (straight-through estimator), exports the HF folder (bf16 + MXFP4),
+--qat-fraction of the run (straight-through estimator), exports the HF folder (bf16 + MXFP4),
 then (without --skip-eval) reloads the exported files and evaluates them greedily in PyTorch;
 eval_cli.py evaluates them through Ponder itself.
 """
