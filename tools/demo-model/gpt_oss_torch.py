@@ -332,9 +332,15 @@ class Block(nn.Module):
         self.post_attention_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
         self.mlp = MoE(cfg)
 
-    def forward(self, x, rope, bias, cache=None):
-        x = x + self.self_attn(self.input_layernorm(x), *rope, bias, cache)
+    def attend(self, x, rope, bias, cache=None):
+        return x + self.self_attn(self.input_layernorm(x), *rope, bias, cache)
+
+    def feed_forward(self, x):
+        """Per token, so any batch of tokens will do (training runs all length groups at once)."""
         return x + self.mlp(self.post_attention_layernorm(x))
+
+    def forward(self, x, rope, bias, cache=None):
+        return self.feed_forward(self.attend(x, rope, bias, cache))
 
 
 class GptOss(nn.Module):
