@@ -27,8 +27,10 @@ QString exportNotice(ChatController& chat, const std::function<void()>& start) {
 std::vector<std::string> conversationTitles(const QString& database) {
     auto store = core::HistoryStore::open(database.toStdString(), {.recover_interrupted = false});
     if (!store) return {store.status().message()};
+    auto listed = (*store)->list_conversations({100, 0, false});
+    if (!listed) return {listed.status().message()};
     std::vector<std::string> titles;
-    for (const core::Conversation& c : (*store)->list_conversations({100, 0, false}).value())
+    for (const core::Conversation& c : *listed)
         titles.push_back(c.title);
     return titles;
 }
