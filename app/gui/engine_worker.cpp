@@ -171,6 +171,12 @@ void EngineWorker::exportConversations(const QStringList& ids, bool all, const Q
     }
     const std::string text = core::render_export(records, all, *parsed);
     if (pdf) {
+        // writePdf writes PATH.part first: that name must not be a database either.
+        const Status part = core::check_export_destination(path.toStdString() + ".part", *store_);
+        if (!part.ok()) {
+            emit exportFinished(path, QString::fromStdString(part.message()));
+            return;
+        }
         emit exportFinished(path, writePdf(QString::fromStdString(text), path));
         return;
     }

@@ -67,6 +67,13 @@ class TestGuiExport : public QObject {
                 QVERIFY2(notice.contains(QStringLiteral("nothing was written")), qPrintable(why));
             }
         }
+        // The PDF is written to PATH.part first: a database there is refused as well.
+        const QString report = dir.filePath("report.pdf");
+        QVERIFY(QFile::copy(database, report + ".part"));
+        const QString pdf = exportNotice(*chat, [&] { chat->exportAll("pdf", report); });
+        QVERIFY2(pdf.contains(QStringLiteral("is an SQLite database")), qPrintable(pdf));
+        QVERIFY(!QFile::exists(report));
+
         const QString good = dir.filePath("backup.json");
         const QString done = exportNotice(*chat, [&] { chat->exportAll("json", good); });
         QVERIFY2(done.startsWith(QStringLiteral("Exported to")), qPrintable(done));
