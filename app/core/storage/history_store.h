@@ -123,6 +123,10 @@ class HistoryStore {
     Status purge_conversation(std::string_view id);
     // Purges everything that went to the trash at or before `deleted_before`; returns how many.
     Result<std::int64_t> purge_trash(Timestamp deleted_before);
+    // Removes the conversation if it has no messages: one made for a first turn that could not
+    // start, which would otherwise linger in the list as an empty "(untitled)". Returns whether it
+    // was removed; a conversation with messages is left alone (false).
+    Result<bool> discard_if_empty(std::string_view id);
 
     // --- messages ----------------------------------------------------------------------------
     // Adds a finished message (state complete/stopped/error; stream answers with start_stream)

@@ -74,6 +74,10 @@ inline constexpr const char* kRestore =
 inline constexpr const char* kPurgeConversation = "DELETE FROM conversations WHERE uuid = ?1";
 inline constexpr const char* kPurgeTrash =
     "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?1";
+// A conversation without messages; its settings and tool grants go with it.
+inline constexpr const char* kDeleteIfEmpty =
+    "DELETE FROM conversations WHERE id = ?1 AND NOT EXISTS "
+    "(SELECT 1 FROM messages WHERE conversation_id = ?1)";
 inline constexpr const char* kSetActiveLeaf =
     "UPDATE conversations SET active_leaf_id = ?2 WHERE id = ?1";
 // After a message is added: it becomes the visible leaf and the conversation moves up the list.
