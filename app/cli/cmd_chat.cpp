@@ -27,6 +27,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -37,6 +38,7 @@
 #include "app/core/chat/model_identity.h"
 #include "app/core/data_paths.h"
 #include "app/core/tools/local_tool_runner.h"
+#include "engine/harmony/chat_tokenizer.h"
 #include "engine/tokenizer/o200k_harmony.h"
 
 namespace ponder::cli {
@@ -140,6 +142,29 @@ Result<std::vector<std::string>> parse_tool_list(const std::string& text) {
     return tools;
 }
 
+// The conversation this run created, removed again on the way out if no turn stored anything in
+// it (the first turn could not start, or the user quit without asking), so that a failed run
+// leaves no empty "(untitled)" conversation behind.
+class DiscardIfUnused {
+  public:
+    DiscardIfUnused(core::HistoryStore& store, std::string id)
+        : store_(store), id_(std::move(id)) {}
+    DiscardIfUnused(const DiscardIfUnused&) = delete;
+    DiscardIfUnused& operator=(const DiscardIfUnused&) = delete;
+    ~DiscardIfUnused() {
+        auto discarded = store_.discard_if_empty(id_);
+        if (!discarded) {
+            std::fprintf(stderr,
+                         "ponder-cli chat: could not remove the empty conversation %s: %s\n",
+                         id_.c_str(), discarded.status().message().c_str());
+        }
+    }
+
+  private:
+    core::HistoryStore& store_;
+    std::string id_;
+};
+
 // --approve ask: one question per call on the terminal.
 core::ApprovalDecision ask_on_terminal(const core::ApprovalRequest& request,
                                        const std::atomic<bool>* cancel) {
@@ -218,6 +243,12 @@ int run_chat(const Words& words) {
     if (!tokenizer) return fail("chat", tokenizer.status().message());
     auto model = load_model(*args);
     if (!model) return fail("chat", model.status().message());
+    // Before any conversation is created: a tokenizer that does not fit the model would fail at
+    // the first token of the first prompt.
+    if (Status fits = harmony::check_chat_tokenizer(*tokenizer, (*model)->config().vocab_size);
+        !fits.ok()) {
+        return fail("chat", model_dir + ": " + fits.message());
+    }
     auto source = core::EngineTokenSource::create(**model, *context);
     if (!source) return fail("chat", source.status().message());
 
@@ -227,6 +258,7 @@ int run_chat(const Words& words) {
     if (!store) return fail("chat", store.status().message());
 
     std::string conversation_id;
+    std::optional<DiscardIfUnused> new_conversation;
     if (auto id = args->get("conversation")) {
         auto existing = (*store)->conversation(*id);
         if (!existing) return fail("chat", existing.status().message());
@@ -239,6 +271,7 @@ int run_chat(const Words& words) {
         auto created = (*store)->create_conversation("", settings);
         if (!created) return fail("chat", created.status().message());
         conversation_id = created->id;
+        new_conversation.emplace(**store, conversation_id);
     }
     auto conversation = (*store)->conversation(conversation_id);
     core::ConversationSettings settings = conversation->settings;

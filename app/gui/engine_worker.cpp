@@ -6,6 +6,7 @@
 #include "app/core/export/export_files.h"
 #include "app/core/export/html_export.h"
 #include "app/gui/pdf_export.h"
+#include "engine/harmony/chat_tokenizer.h"
 #include "engine/tokenizer/o200k_harmony.h"
 
 namespace ponder::gui {
@@ -78,6 +79,12 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
     auto model = Model::load(dir, options);
     if (!model) {
         emit modelLoadFailed(folder, QString::fromStdString(model.status().message()));
+        return;
+    }
+    // A tokenizer that does not fit the model would fail at the first message: say so now.
+    if (Status fits = harmony::check_chat_tokenizer(*tokenizer, (*model)->config().vocab_size);
+        !fits.ok()) {
+        emit modelLoadFailed(folder, QString::fromStdString(fits.message()));
         return;
     }
     auto source = core::EngineTokenSource::create(**model, contextLength);
