@@ -54,6 +54,7 @@ Pane {
                 TextArea {
                     id: input
                     objectName: "composerInput"
+                    readonly property bool drawsOwnFocus: true   // the frame lights up
                     wrapMode: TextArea.Wrap
                     font.pointSize: Style.messagePointSize
                     color: Style.text
@@ -61,8 +62,12 @@ Pane {
                     selectionColor: Style.accent
                     selectedTextColor: Style.accentText
                     background: null
+                    // The full hint where it fits, a short one in a narrow window.
+                    readonly property string hint: qsTr("Message (Enter to send, Shift+Enter for a new line)")
+                    TextMetrics { id: hintWidth; font: input.font; text: input.hint }
                     placeholderText: root.disabledReason.length > 0 ? root.disabledReason
-                                                                    : qsTr("Message (Enter to send, Shift+Enter for a new line)")
+                                     : hintWidth.advanceWidth < input.width - input.leftPadding - input.rightPadding
+                                       ? hint : qsTr("Message")
                     Accessible.name: qsTr("Message")
                     Accessible.description: root.disabledReason
                     Keys.onPressed: event => {

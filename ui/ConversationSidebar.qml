@@ -30,7 +30,9 @@ Pane {
                 id: search
                 objectName: "searchField"
                 Layout.fillWidth: true
-                placeholderText: qsTr("Search history (Ctrl+F)")
+                placeholderText: qsTr("Search")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Search titles, answers and reasoning (Ctrl+F)")
                 Accessible.name: qsTr("Search conversations")
                 selectByMouse: true
                 onTextChanged: root.chat.searchText = text
@@ -91,16 +93,16 @@ Pane {
                 required property string updatedText
                 required property string group
 
+                objectName: "conversationRow"
                 width: ListView.view.width
-                focusPolicy: Qt.NoFocus   // the list takes the focus; the arrows move in it
+                // Tab stops once, at the list (which hands the focus to the current row); the
+                // arrows move between rows, Enter opens one.
+                focusPolicy: Qt.NoFocus
                 highlighted: conversationId === root.chat.currentConversationId
                 background: Rectangle {
                     radius: Style.radiusS
                     color: row.highlighted ? Style.accent
                                            : row.hovered ? Qt.alpha(Style.text, 0.06) : "transparent"
-                    // The row the arrows are on while the list has the keyboard.
-                    border.width: row.ListView.isCurrentItem && row.ListView.view.activeFocus ? Style.focusRingWidth : 0
-                    border.color: Style.focusRing
                 }
                 Accessible.name: title
                 onClicked: root.chat.openConversation(conversationId)

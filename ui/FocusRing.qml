@@ -1,20 +1,22 @@
 import QtQuick
 
-// The visible focus: a ring around the item the keyboard moved to (Tab, Backtab, a shortcut),
-// drawn above everything, dialogs and popups included. One ring for the window rather than one
-// per control keeps it the same on every control, stock ones included. Mouse clicks and focus
-// given by the app (the message box at start) show no ring: the caret shows it there.
+// The visible focus: a ring around the item that has the keyboard, drawn above everything,
+// dialogs and popups included. One ring for the window rather than one per control keeps it the
+// same on every control, stock ones included. Focus that came from a click shows no ring (the
+// click showed where it went), nor do popups themselves, nor items that draw their own (the
+// message box's frame lights up). Focus the app gives (Tab into a list's row, the approval card
+// taking the keyboard) does show it: Qt 6.4 reports those as "other", not as Tab.
 Rectangle {
     id: ring
 
     property Item target: null
 
-    readonly property bool keyboardFocus: target !== null && target.visible && (
-        target.visualFocus === true
-        || target.focusReason === Qt.TabFocusReason
-        || target.focusReason === Qt.BacktabFocusReason
-        // Lists and other plain items take the focus only from the keyboard.
-        || (target.focusReason === undefined && target.activeFocusOnTab))
+    readonly property bool keyboardFocus: target !== null && target.visible
+        && target.drawsOwnFocus !== true
+        && !String(target).startsWith("QQuickPopupItem")
+        && (target.focusReason === undefined
+            ? target.activeFocusOnTab === true   // lists and plain items: only Tab gives them focus
+            : [Qt.MouseFocusReason, Qt.PopupFocusReason, Qt.ActiveWindowFocusReason].indexOf(target.focusReason) < 0)
 
     visible: keyboardFocus
     z: 1e6

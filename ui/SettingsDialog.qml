@@ -104,14 +104,25 @@ ThemedDialog {
                 visible: root.chat.currentConversationId.length > 0
                 color: Style.text
             }
-            TextArea {
-                id: instructions
+            ColumnLayout {
                 Layout.fillWidth: true
-                Layout.preferredHeight: 100
                 visible: root.chat.currentConversationId.length > 0
-                wrapMode: TextArea.Wrap
-                placeholderText: qsTr("e.g. Answer briefly. (Sent to the model as developer instructions.)")
-                Accessible.name: qsTr("Developer instructions")
+                spacing: Style.spaceXs
+                TextArea {
+                    id: instructions
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 100
+                    wrapMode: TextArea.Wrap
+                    placeholderText: qsTr("e.g. Answer briefly.")
+                    Accessible.name: qsTr("Developer instructions")
+                }
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    text: qsTr("Sent to the model as developer instructions with every message.")
+                    font.pointSize: Style.smallPointSize
+                    color: Style.textMuted
+                }
             }
 
             Label { text: qsTr("History file"); color: Style.text }
