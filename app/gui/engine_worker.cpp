@@ -1,5 +1,6 @@
 #include "app/gui/engine_worker.h"
 
+#include <QDir>
 #include <QFileInfo>
 
 #include "app/core/chat/model_identity.h"
@@ -10,6 +11,27 @@
 #include "engine/tokenizer/o200k_harmony.h"
 
 namespace ponder::gui {
+namespace {
+
+// Why `folder` cannot hold a gpt-oss checkpoint, in plain words ("" when it may): the files a
+// checkpoint needs (see engine/model/checkpoint.cpp), checked without reading the weights.
+QString notAModelFolder(const QString& folder) {
+    const QDir dir(folder);
+    if (!dir.exists()) return EngineWorker::tr("The folder %1 does not exist.").arg(folder);
+    auto hasCheckpoint = [](const QDir& d) {
+        return d.exists(QStringLiteral("config.json")) &&
+               (d.exists(QStringLiteral("model.safetensors")) ||
+                d.exists(QStringLiteral("model.safetensors.index.json")));
+    };
+    if (hasCheckpoint(dir) || hasCheckpoint(QDir(dir.filePath(QStringLiteral("original")))))
+        return {};
+    return EngineWorker::tr(
+               "%1 is not a gpt-oss model folder: it has no config.json with model.safetensors. "
+               "Choose the folder you downloaded the model into (for example gpt-oss-20b).")
+        .arg(QDir::toNativeSeparators(folder));
+}
+
+}  // namespace
 
 EngineWorker::EngineWorker(QString databasePath)
     : databasePath_(std::move(databasePath)),
@@ -54,23 +76,30 @@ void EngineWorker::useTokenSource(core::TokenSource& source, const Tokenizer& to
 
 void EngineWorker::loadModel(const QString& folder, int contextLength) {
     stop_.store(false);
-    session_.reset();
-    source_.reset();
-    model_.reset();
-    tokenizer_.reset();
     const std::string dir = folder.toStdString();
-
+    // What can be checked without the weights is checked while the current model stays.
+    const bool hasModel = session_ != nullptr;
+    if (const QString problem = notAModelFolder(folder); !problem.isEmpty()) {
+        emit modelLoadFailed(folder, problem, hasModel);
+        return;
+    }
     auto identity = core::read_model_identity(dir);
     if (!identity) {
-        emit modelLoadFailed(folder, QString::fromStdString(identity.status().message()));
+        emit modelLoadFailed(folder, QString::fromStdString(identity.status().message()), hasModel);
         return;
     }
     emit loadProgress(0.0, tr("Reading the tokenizer"));
     auto tokenizer = load_model_tokenizer(dir);
     if (!tokenizer) {
-        emit modelLoadFailed(folder, QString::fromStdString(tokenizer.status().message()));
+        emit modelLoadFailed(folder, QString::fromStdString(tokenizer.status().message()),
+                             hasModel);
         return;
     }
+    // Two models rarely fit in memory together: the current one goes before the weights load.
+    session_.reset();
+    source_.reset();
+    model_.reset();
+    tokenizer_.reset();
     ModelOptions options;
     options.progress = [this](double fraction, const std::string& stage) {
         emit loadProgress(fraction, QString::fromStdString(stage));
@@ -78,7 +107,7 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
     };
     auto model = Model::load(dir, options);
     if (!model) {
-        emit modelLoadFailed(folder, QString::fromStdString(model.status().message()));
+        emit modelLoadFailed(folder, QString::fromStdString(model.status().message()), false);
         return;
     }
     // A tokenizer that does not fit the model would fail at the first message: say so now.
@@ -89,7 +118,7 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
     }
     auto source = core::EngineTokenSource::create(**model, contextLength);
     if (!source) {
-        emit modelLoadFailed(folder, QString::fromStdString(source.status().message()));
+        emit modelLoadFailed(folder, QString::fromStdString(source.status().message()), false);
         return;
     }
     model_ = std::move(*model);
