@@ -59,17 +59,26 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
     tokenizer_.reset();
     const std::string dir = folder.toStdString();
 
+    // Cancel and Quit set stop_; it is checked between the files as well as inside Model::load,
+    // so neither waits for the rest of the folder to be read.
+    const auto cancelled = [&] {
+        if (!stop_.load()) return false;
+        emit modelLoadFailed(folder, tr("Loading %1 was cancelled").arg(folder));
+        return true;
+    };
     auto identity = core::read_model_identity(dir);
     if (!identity) {
         emit modelLoadFailed(folder, QString::fromStdString(identity.status().message()));
         return;
     }
+    if (cancelled()) return;
     emit loadProgress(0.0, tr("Reading the tokenizer"));
     auto tokenizer = load_model_tokenizer(dir);
     if (!tokenizer) {
         emit modelLoadFailed(folder, QString::fromStdString(tokenizer.status().message()));
         return;
     }
+    if (cancelled()) return;
     ModelOptions options;
     options.progress = [this](double fraction, const std::string& stage) {
         emit loadProgress(fraction, QString::fromStdString(stage));
