@@ -175,16 +175,16 @@ int run_chat(const Words& words) {
         effort = core::parse_reasoning_effort(*text);
         if (!effort) return fail("chat", "--effort must be low, medium or high", 2);
     }
+    // Their ranges were checked by Args::parse; given ones change the conversation's settings.
     auto max_tokens = args->get_int("max-tokens", 0);
-    auto temperature = args->get_double("temperature", -1);
-    auto top_p = args->get_double("top-p", -1);
-    auto seed = args->get_int("seed", -1);
+    auto temperature = args->get_double("temperature", 0.0);
+    auto top_p = args->get_double("top-p", 1.0);
+    auto seed = args->get_int("seed", 0);
     auto context = args->get_int("context", 8192);
     for (const Status& status : {max_tokens.status(), temperature.status(), top_p.status(),
                                  seed.status(), context.status()}) {
         if (!status.ok()) return fail("chat", status.message(), 2);
     }
-    if (*context < 256) return fail("chat", "--context must be at least 256 tokens", 2);
     std::optional<core::ContextPolicy> when_full;
     if (auto text = args->get("when-full")) {
         std::string name = *text;
@@ -243,10 +243,10 @@ int run_chat(const Words& words) {
     auto conversation = (*store)->conversation(conversation_id);
     core::ConversationSettings settings = conversation->settings;
     if (effort) settings.effort = *effort;
-    if (*temperature >= 0) settings.sampling.temperature = *temperature;
-    if (*top_p >= 0) settings.sampling.top_p = *top_p;
-    if (*seed >= 0) settings.sampling.seed = *seed;
-    if (*max_tokens > 0) settings.sampling.max_output_tokens = *max_tokens;
+    if (args->has("temperature")) settings.sampling.temperature = *temperature;
+    if (args->has("top-p")) settings.sampling.top_p = *top_p;
+    if (args->has("seed")) settings.sampling.seed = *seed;
+    if (args->has("max-tokens")) settings.sampling.max_output_tokens = *max_tokens;
     if (when_full) settings.context_policy = *when_full;
     settings.model = identity->display_name;
     if (tools) settings.enabled_tools = *tools;

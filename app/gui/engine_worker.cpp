@@ -154,6 +154,12 @@ void EngineWorker::exportConversations(const QStringList& ids, bool all, const Q
         emit exportFinished(path, tr("Unknown export format %1").arg(format));
         return;
     }
+    // The same refusal as ponder-cli's: never write an export over the history or a database.
+    if (const Status allowed = core::check_export_destination(path.toStdString(), *store_);
+        !allowed.ok()) {
+        emit exportFinished(path, QString::fromStdString(allowed.message()));
+        return;
+    }
     std::vector<core::ConversationRecord> records;
     if (all) {
         auto loaded = core::load_all_conversations(*store_);
@@ -174,10 +180,16 @@ void EngineWorker::exportConversations(const QStringList& ids, bool all, const Q
     }
     const std::string text = core::render_export(records, all, *parsed);
     if (pdf) {
+        // writePdf writes PATH.part first: that name must not be a database either.
+        const Status part = core::check_export_destination(path.toStdString() + ".part", *store_);
+        if (!part.ok()) {
+            emit exportFinished(path, QString::fromStdString(part.message()));
+            return;
+        }
         emit exportFinished(path, writePdf(QString::fromStdString(text), path));
         return;
     }
-    const Status written = core::write_file_atomically(path.toStdString(), text);
+    const Status written = core::write_export_file(path.toStdString(), text, *store_);
     emit exportFinished(path, written.ok() ? QString() : QString::fromStdString(written.message()));
 }
 
