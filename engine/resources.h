@@ -14,7 +14,4 @@ namespace ponder {
 // resources/ (a run from the build tree). Fails with io_error listing the places it looked.
 Result<std::string> find_resource(std::string_view name);
 
-// The whole content of a file. Fails with io_error naming the file and the reason.
-Result<std::string> read_whole_file(const std::string& path);
-
 }  // namespace ponder

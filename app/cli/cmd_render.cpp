@@ -7,7 +7,7 @@
 #include "app/cli/tokenizer_option.h"
 #include "engine/harmony/conversation_json.h"
 #include "engine/harmony/renderer.h"
-#include "engine/resources.h"
+#include "engine/io/text_file.h"
 
 namespace ponder::cli {
 
@@ -19,7 +19,7 @@ int run_render(const Words& words) {
         return fail("render", "unexpected argument '" + args->positional()[0] + "'", 2);
     auto path = args->require("conversation");
     if (!path) return fail("render", path.status().message(), 2);
-    auto text = read_whole_file(*path);
+    auto text = read_text_file(*path, file_caps::conversation_json);
     if (!text) return fail("render", text.status().to_string());
     auto conversation = harmony::conversation_from_json_text(*text);
     if (!conversation) return fail("render", *path + ": " + conversation.status().message());

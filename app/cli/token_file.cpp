@@ -35,7 +35,7 @@ Result<std::vector<std::int32_t>> parse_token_ids(std::string_view text, std::st
 }
 
 Result<std::vector<std::int32_t>> read_token_file(const std::filesystem::path& path) {
-    auto text = read_text_file(path);
+    auto text = read_text_file(path, file_caps::token_text);
     if (!text) return text.status();
     return parse_token_ids(*text, path.string());
 }

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "engine/resources.h"
+#include "engine/io/text_file.h"
 #include "engine/tokenizer/o200k_harmony.h"
 
 namespace ponder::cli {
@@ -18,7 +18,7 @@ Result<Tokenizer> load_tokenizer(const Args& args) {
 }
 
 Result<std::string> read_input(const std::string& path) {
-    if (!path.empty()) return read_whole_file(path);
+    if (!path.empty()) return read_text_file(path, file_caps::token_text);
     std::string content;
     char buffer[1 << 16];
     std::size_t got = 0;

@@ -83,11 +83,19 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
         emit modelLoadFailed(folder, problem, hasModel);
         return;
     }
+    // Cancel and Quit set stop_; it is checked between the files as well as inside Model::load,
+    // so neither waits for the rest of the folder to be read.
+    const auto cancelled = [&] {
+        if (!stop_.load()) return false;
+        emit modelLoadFailed(folder, tr("Loading %1 was cancelled").arg(folder), hasModel);
+        return true;
+    };
     auto identity = core::read_model_identity(dir);
     if (!identity) {
         emit modelLoadFailed(folder, QString::fromStdString(identity.status().message()), hasModel);
         return;
     }
+    if (cancelled()) return;
     emit loadProgress(0.0, tr("Reading the tokenizer"));
     auto tokenizer = load_model_tokenizer(dir);
     if (!tokenizer) {
@@ -95,6 +103,7 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
                              hasModel);
         return;
     }
+    if (cancelled()) return;
     // Two models rarely fit in memory together: the current one goes before the weights load.
     session_.reset();
     source_.reset();
@@ -113,7 +122,7 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
     // A tokenizer that does not fit the model would fail at the first message: say so now.
     if (Status fits = harmony::check_chat_tokenizer(*tokenizer, (*model)->config().vocab_size);
         !fits.ok()) {
-        emit modelLoadFailed(folder, QString::fromStdString(fits.message()));
+        emit modelLoadFailed(folder, QString::fromStdString(fits.message()), false);
         return;
     }
     auto source = core::EngineTokenSource::create(**model, contextLength);

@@ -1,13 +1,12 @@
 #include "engine/io/mapped_file.h"
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <utility>
+
+#include "engine/io/regular_file.h"
 
 namespace ponder {
 
@@ -46,33 +45,22 @@ void MappedFile::release() {
 }
 
 Result<MappedFile> MappedFile::open(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return os_error(path, "open", errno);
-    struct stat info {};
-    if (fstat(fd, &info) != 0) {
-        const int error = errno;
-        ::close(fd);
-        return os_error(path, "stat", error);
-    }
-    if (!S_ISREG(info.st_mode)) {
-        ::close(fd);
-        return Status(StatusCode::io_error, path.string() + ": not a regular file");
-    }
+    // A shard is a file in a folder the user chose: it may be a named pipe or a link to a device,
+    // which must neither block nor be mapped (RegularFile refuses both without waiting).
+    auto opened = RegularFile::open(path);
+    if (!opened) return opened.status();
     MappedFile file;
     file.path_ = path;
-    file.size_ = static_cast<std::uint64_t>(info.st_size);
+    file.size_ = opened->size();
     if (file.size_ > 0) {
-        void* mapping = mmap(nullptr, file.size_, PROT_READ, MAP_PRIVATE, fd, 0);
+        void* mapping = mmap(nullptr, file.size_, PROT_READ, MAP_PRIVATE, opened->descriptor(), 0);
         if (mapping == MAP_FAILED) {
-            const int error = errno;
-            ::close(fd);
             file.size_ = 0;
-            return os_error(path, "mmap", error);
+            return os_error(path, "mmap", errno);
         }
         file.data_ = static_cast<const std::uint8_t*>(mapping);
     }
-    // The mapping keeps the file's pages reachable; the descriptor is no longer needed.
-    ::close(fd);
+    // The mapping keeps the file's pages reachable; the descriptor closes with `opened`.
     return file;
 }
 

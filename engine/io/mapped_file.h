@@ -23,7 +23,8 @@ class MappedFile {
     ~MappedFile();
 
     // Maps `path` read-only. io_error (with the OS reason) when it cannot be opened, is not a
-    // regular file, or mmap fails. An empty file maps to an empty span.
+    // regular file after following symlinks (a named pipe is refused without blocking, see
+    // RegularFile), or mmap fails. An empty file maps to an empty span.
     static Result<MappedFile> open(const std::filesystem::path& path);
 
     std::span<const std::uint8_t> bytes() const { return {data_, size_}; }

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <string>
 
+#include "engine/io/text_file.h"
+
 namespace ponder {
 
 namespace {
@@ -139,11 +141,9 @@ Result<NpyArray> parse_npy(std::string_view bytes, std::string_view source) {
 }
 
 Result<NpyArray> read_npy(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status(StatusCode::io_error, "cannot open " + path.string());
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return Status(StatusCode::io_error, "cannot read " + path.string());
-    return parse_npy(bytes, path.string());
+    auto bytes = read_text_file(path, file_caps::npy);
+    if (!bytes) return bytes.status();
+    return parse_npy(*bytes, path.string());
 }
 
 }  // namespace ponder

@@ -19,9 +19,11 @@ constexpr const char* single_file_name = "model.safetensors";
 // Enough problems to see a pattern (e.g. every norm has the wrong dtype) without a wall of text.
 constexpr std::size_t max_reported_problems = 8;
 
-bool is_file(const fs::path& path) {
+// Whether anything is there by that name: a pipe, a device or a broken link counts too, so that
+// reading it reports what it is instead of the folder looking like some other layout.
+bool present(const fs::path& path) {
     std::error_code error;
-    return fs::is_regular_file(path, error);
+    return fs::exists(fs::symlink_status(path, error));
 }
 
 Status bad_model(const std::string& message) {
@@ -80,11 +82,11 @@ Status CheckpointLoader::find_folder() {
     if (!fs::is_directory(dir_, error)) {
         return Status(StatusCode::io_error, dir_.string() + ": not a folder");
     }
-    const bool has_config = is_file(dir_ / "config.json");
-    const bool has_single = is_file(dir_ / single_file_name);
-    const bool has_hf = has_config && (is_file(dir_ / index_file_name) || has_single);
+    const bool has_config = present(dir_ / "config.json");
+    const bool has_single = present(dir_ / single_file_name);
+    const bool has_hf = has_config && (present(dir_ / index_file_name) || has_single);
     const fs::path sub = dir_ / "original";
-    const bool has_sub = is_file(sub / "config.json") && is_file(sub / single_file_name);
+    const bool has_sub = present(sub / "config.json") && present(sub / single_file_name);
     const CheckpointLayout requested = options_.layout;
     Checkpoint& checkpoint = *checkpoint_;
     if (requested != CheckpointLayout::original && has_hf) {
@@ -122,8 +124,8 @@ Status CheckpointLoader::read_config() {
     checkpoint.config_ = std::move(*config);
     // The published repos keep generation_config.json at the top, beside original/.
     const fs::path generation = dir_ / "generation_config.json";
-    if (checkpoint.folder_ != dir_ && is_file(generation)) {
-        auto text = read_text_file(generation);
+    if (checkpoint.folder_ != dir_ && present(generation)) {
+        auto text = read_text_file(generation, file_caps::model_config);
         if (!text) return text.status();
         Status status = apply_generation_config(checkpoint.config_, *text, generation.string());
         if (!status.ok()) return status;
@@ -133,10 +135,10 @@ Status CheckpointLoader::read_config() {
 
 Result<std::vector<std::string>> CheckpointLoader::shard_names() {
     const fs::path index_path = checkpoint_->folder_ / index_file_name;
-    if (layout_ == CheckpointLayout::original || !is_file(index_path)) {
+    if (layout_ == CheckpointLayout::original || !present(index_path)) {
         return std::vector<std::string>{single_file_name};
     }
-    auto text = read_text_file(index_path);
+    auto text = read_text_file(index_path, file_caps::safetensors_index);
     if (!text) return text.status();
     const auto root = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     const auto map = root.is_object() ? root.find("weight_map") : root.end();

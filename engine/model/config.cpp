@@ -284,14 +284,15 @@ Status apply_generation_config(ModelConfig& config, std::string_view json_text,
 }
 
 Result<ModelConfig> read_model_config(const std::filesystem::path& config_file) {
-    auto text = read_text_file(config_file);
+    auto text = read_text_file(config_file, file_caps::model_config);
     if (!text) return text.status();
     auto config = parse_model_config(*text, config_file.string());
     if (!config) return config;
     const std::filesystem::path generation = config_file.parent_path() / "generation_config.json";
     std::error_code error;
-    if (std::filesystem::is_regular_file(generation, error)) {
-        auto generation_text = read_text_file(generation);
+    // Anything by that name is read: a pipe or a device there is an error naming it, not skipped.
+    if (std::filesystem::exists(std::filesystem::symlink_status(generation, error))) {
+        auto generation_text = read_text_file(generation, file_caps::model_config);
         if (!generation_text) return generation_text.status();
         Status status = apply_generation_config(*config, *generation_text, generation.string());
         if (!status.ok()) return status;

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/resources.h"
+#include "engine/io/text_file.h"
 #include "engine/tokenizer/byte_level.h"
 
 namespace ponder {
@@ -142,7 +142,7 @@ Result<Tokenizer> parse_hf_tokenizer_json(std::string_view json_text, const std:
 }
 
 Result<Tokenizer> load_hf_tokenizer_json(const std::string& path) {
-    auto content = read_whole_file(path);
+    auto content = read_text_file(path, file_caps::tokenizer_json);
     if (!content) return content.status();
     return parse_hf_tokenizer_json(*content, path);
 }

@@ -43,7 +43,11 @@ Result<Tokenizer> load_model_tokenizer(const std::string& model_dir) {
         return Status(StatusCode::io_error, model_dir + " is not a folder");
     }
     const std::filesystem::path json = std::filesystem::path(model_dir) / "tokenizer.json";
-    if (std::filesystem::is_regular_file(json, error)) return load_hf_tokenizer_json(json.string());
+    // Whatever is named tokenizer.json is read, so that a pipe, a device or a broken link there is
+    // an error naming it rather than a silent switch to another vocabulary.
+    if (std::filesystem::exists(std::filesystem::symlink_status(json, error))) {
+        return load_hf_tokenizer_json(json.string());
+    }
     return load_o200k_harmony();
 }
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <charconv>
 
-#include "engine/resources.h"
+#include "engine/io/text_file.h"
 #include "engine/tokenizer/sha256.h"
 
 namespace ponder {
@@ -74,7 +74,7 @@ Result<std::vector<std::pair<std::string, TokenId>>> parse_tiktoken_ranks(std::s
 
 Result<Tokenizer> load_tiktoken_tokenizer(const std::string& path, std::string_view expected_sha256,
                                           std::vector<AddedToken> added, std::string_view pattern) {
-    auto content = read_whole_file(path);
+    auto content = read_text_file(path, file_caps::tiktoken);
     if (!content) return content.status();
     if (!expected_sha256.empty()) {
         const std::string actual = sha256_hex(*content);

@@ -1,14 +1,16 @@
 #include "app/core/chat/model_identity.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "app/core/storage/record_checks.h"
+#include "engine/io/text_file.h"
 
 namespace ponder::core {
 
 namespace {
+
+// ponder.json holds a few short strings and two numbers: the demo model's is about 1 KB.
+constexpr std::uint64_t kMaxPonderJsonBytes = 1ull << 20;
 
 // "recommended_sampling": {"temperature": T, "top_p": P}, both optional, in the ranges a
 // conversation may store.
@@ -43,13 +45,12 @@ Result<ModelIdentity> read_model_identity(const std::filesystem::path& model_dir
     identity.display_name = canonical.filename().string();
     const std::filesystem::path file = model_dir / "ponder.json";
     std::error_code ec;
-    if (!std::filesystem::exists(file, ec)) return identity;
+    // symlink_status: a broken link named ponder.json is an error to report, not "no file".
+    if (!std::filesystem::exists(std::filesystem::symlink_status(file, ec))) return identity;
 
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) return Status(StatusCode::io_error, "cannot read " + file.string());
-    const nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, false);
+    auto text = read_text_file(file, kMaxPonderJsonBytes);
+    if (!text) return text.status();
+    const nlohmann::json json = nlohmann::json::parse(*text, nullptr, false);
     if (!json.is_object()) {
         return Status(StatusCode::bad_model, file.string() + " is not a JSON object");
     }

@@ -1,11 +1,14 @@
 #include "app/core/storage/database_file.h"
 
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <string>
 
 #include "app/core/storage/schema.h"
+#include "engine/io/regular_file.h"
 
 namespace ponder::core {
 namespace {
@@ -37,15 +40,16 @@ Status check_database_file(const std::filesystem::path& file, std::int64_t lates
     if (std::filesystem::is_directory(file, ec)) {
         return refuse(file, StatusCode::invalid_argument, "is a folder, not a history database");
     }
-    const auto size = std::filesystem::file_size(file, ec);
-    if (ec) return refuse(file, StatusCode::io_error, "cannot read the file size: " + ec.message());
+    // A named pipe or a device (a link to /dev/zero) is refused without blocking or reading it.
+    auto opened = RegularFile::open(file);
+    if (!opened) return opened.status();
+    const std::uint64_t size = opened->size();
     if (size == 0) return Status::success();
 
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return refuse(file, StatusCode::io_error, "cannot open the file for reading");
     std::array<unsigned char, kHeaderSize> header{};
-    in.read(reinterpret_cast<char*>(header.data()), kHeaderSize);
-    const auto got = static_cast<size_t>(in.gcount());
+    const ssize_t read_bytes = ::pread(opened->descriptor(), header.data(), kHeaderSize, 0);
+    if (read_bytes < 0) return refuse(file, StatusCode::io_error, std::strerror(errno));
+    const auto got = static_cast<size_t>(read_bytes);
     if (got < sizeof(kMagic) || std::memcmp(header.data(), kMagic, sizeof(kMagic)) != 0) {
         return refuse(file, StatusCode::invalid_argument,
                       "is not a Ponder history database (not an SQLite file)");

@@ -4,6 +4,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
+#include <filesystem>
+
 #include "app/core/chat/model_identity.h"
 
 using namespace ponder;
@@ -93,6 +97,53 @@ class TestModelIdentity : public QObject {
         QVERIFY(!identity.ok());
         QVERIFY(identity.status().message().find("\"display_name\" must be a string") !=
                 std::string::npos);
+    }
+
+    // Issue #17: a named pipe as ponder.json blocked the read forever (chat hung, the app stayed
+    // on "Loading..."), and a link to /dev/zero was read without end. Both are refused at once.
+    void refusesAPipeOrADeviceWithoutReadingIt_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("named pipe") << "fifo"
+                                    << "named pipe";
+        QTest::newRow("link to /dev/zero") << "device"
+                                           << "character device";
+    }
+    void refusesAPipeOrADeviceWithoutReadingIt() {
+        QFETCH(QString, kind);
+        QFETCH(QString, expected);
+        const QString folder = dir_.filePath("hostile-" + kind);
+        QDir().mkpath(folder);
+        const std::string file = (folder + "/ponder.json").toStdString();
+        if (kind == "fifo") {
+            QCOMPARE(mkfifo(file.c_str(), 0644), 0);
+        } else {
+            std::filesystem::create_symlink("/dev/zero", file);
+        }
+        auto identity = read_model_identity(folder.toStdString());
+        QVERIFY(!identity.ok());
+        const QString message = QString::fromStdString(identity.status().message());
+        QVERIFY2(message.contains(expected) && message.contains("ponder.json"),
+                 qPrintable(message));
+    }
+
+    void refusesAnOversizedFile() {
+        const std::filesystem::path folder = folderWith("huge", "{}");
+        std::filesystem::resize_file(folder / "ponder.json", 2ull << 20);  // sparse zeros
+        auto identity = read_model_identity(folder);
+        QVERIFY(!identity.ok());
+        QVERIFY2(identity.status().message().find("larger than") != std::string::npos,
+                 identity.status().message().c_str());
+    }
+
+    void aBrokenLinkIsAnErrorNotAMissingFile() {
+        const QString folder = dir_.filePath("dangling");
+        QDir().mkpath(folder);
+        std::filesystem::create_symlink("nowhere.json", (folder + "/ponder.json").toStdString());
+        auto identity = read_model_identity(folder.toStdString());
+        QVERIFY(!identity.ok());
+        QVERIFY2(identity.status().message().find("ponder.json") != std::string::npos,
+                 identity.status().message().c_str());
     }
 };
 

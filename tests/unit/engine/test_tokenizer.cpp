@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "engine/io/text_file.h"
 #include "engine/resources.h"
 #include "engine/tokenizer/byte_level.h"
 #include "engine/tokenizer/hf_tokenizer_json.h"
@@ -58,7 +59,7 @@ void write_file(const QString& path, const std::string& content) {
 // A tokenizer.json as Hugging Face's TikTokenConverter writes it for gpt-oss (spec §5.3), built
 // from the shipped ranks: byte-level vocab, the 21 added special tokens, Split + ByteLevel.
 std::string tokenizer_json_from_ranks() {
-    auto content = read_whole_file(shipped_vocabulary_path());
+    auto content = read_text_file(shipped_vocabulary_path(), file_caps::tiktoken);
     auto ranks = parse_tiktoken_ranks(*content, "o200k_base.tiktoken");
     Json vocab = Json::object();
     for (const auto& [bytes, rank] : *ranks)
@@ -236,7 +237,7 @@ class TestTokenizer : public QObject {
     }
 
     void damagedVocabularyIsRefused() {
-        auto content = read_whole_file(shipped_vocabulary_path());
+        auto content = read_text_file(shipped_vocabulary_path(), file_caps::tiktoken);
         QVERIFY(content.ok());
         QTemporaryDir dir;
         std::string altered = *content;

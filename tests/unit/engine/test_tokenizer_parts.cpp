@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "engine/io/text_file.h"
 #include "engine/resources.h"
 #include "engine/tokenizer/bpe.h"
 #include "engine/tokenizer/byte_level.h"
@@ -49,7 +50,7 @@ class TestTokenizerParts : public QObject {
         whole.update(text);
         QVERIFY(chunked.finish() == whole.finish());
 
-        auto content = read_whole_file(*find_resource(kO200kBaseFileName));
+        auto content = read_text_file(*find_resource(kO200kBaseFileName), file_caps::tiktoken);
         QVERIFY(content.ok());
         QCOMPARE(sha256_hex(*content), std::string(kO200kBaseSha256));
     }
@@ -105,7 +106,7 @@ class TestTokenizerParts : public QObject {
 
     // The heap strategy (long pieces) and tiktoken's scan (short pieces) merge in the same order.
     void mergeStrategiesAgree() {
-        auto content = read_whole_file(*find_resource(kO200kBaseFileName));
+        auto content = read_text_file(*find_resource(kO200kBaseFileName), file_caps::tiktoken);
         auto ranks = parse_tiktoken_ranks(*content, "o200k");
         QVERIFY(ranks.ok());
         RankTable table;
