@@ -284,8 +284,9 @@ class GgufCheckpointLoader {
     Status find_tensors();
     Status check_types();
     Status bind();
+    Status map_parts();
     const std::uint8_t* data(const GgufTensorInfo& info) const {
-        return file_.bytes().data() + info.offset;
+        return base_.at(info.name) + info.offset;
     }
     std::uint8_t* allocate(std::uint64_t bytes);
     const bf16* dense(const Want& want);
@@ -303,8 +304,9 @@ class GgufCheckpointLoader {
     std::string source_;
     const LoadOptions& options_;
     std::unique_ptr<Checkpoint> checkpoint_;
-    MappedFile file_;
-    GgufFile gguf_;
+    std::vector<MappedFile> files_;  // the file, or every part of a split file in order
+    GgufFile gguf_;                  // the first part's metadata and every part's tensors
+    std::map<std::string_view, const std::uint8_t*> base_;  // tensor name -> its file's bytes
     std::vector<std::unique_ptr<Want>> wants_;
     std::vector<std::string> problems_;
     std::set<std::string_view> used_;
@@ -637,6 +639,61 @@ Status GgufCheckpointLoader::bind() {
     return Status::success();
 }
 
+// Maps and parses the file and, when its split.count says it is the first of several parts
+// (llama.cpp's gguf-split, how the 120b is published: NAME-00001-of-00003.gguf), the other parts
+// beside it; their tensors join the first part's table.
+Status GgufCheckpointLoader::map_parts() {
+    const auto open_part = [&](const fs::path& path) -> Result<GgufFile> {
+        auto mapped = MappedFile::open(path);
+        if (!mapped) return mapped.status();
+        files_.push_back(std::move(*mapped));
+        return parse_gguf(files_.back().bytes(), path.string());
+    };
+    auto first = open_part(path_);
+    if (!first) return first.status();
+    gguf_ = std::move(*first);
+    for (const GgufTensorInfo& tensor : gguf_.tensors)
+        base_[tensor.name] = files_.back().bytes().data();
+    const GgufValue* count_value = gguf_.find("split.count");
+    const std::optional<std::int64_t> count =
+        count_value != nullptr ? count_value->as_int() : std::optional<std::int64_t>(1);
+    if (!count || *count < 1 || *count > 9999) {
+        return bad_model(source_ + ": split.count must be a number of parts from 1 to 9999");
+    }
+    if (*count == 1) return Status::success();
+    const GgufValue* number = gguf_.find("split.no");
+    const std::string name = path_.filename().string();
+    char first_suffix[32];
+    std::snprintf(first_suffix, sizeof(first_suffix), "-00001-of-%05d.gguf",
+                  static_cast<int>(*count));
+    const bool named_first =
+        name.size() > std::strlen(first_suffix) && name.ends_with(first_suffix);
+    if (number == nullptr || number->as_int() != 0 || !named_first) {
+        return bad_model(source_ + ": this is part of a model split in " + std::to_string(*count) +
+                         " files; open its first part, NAME" + first_suffix);
+    }
+    const std::string stem = name.substr(0, name.size() - std::strlen(first_suffix));
+    for (int part = 2; part <= *count; ++part) {
+        char suffix[32];
+        std::snprintf(suffix, sizeof(suffix), "-%05d-of-%05d.gguf", part, static_cast<int>(*count));
+        const fs::path part_path = path_.parent_path() / (stem + suffix);
+        auto parsed = open_part(part_path);
+        if (!parsed) return parsed.status();
+        const GgufValue* no = parsed->find("split.no");
+        if (no == nullptr || no->as_int() != part - 1) {
+            return bad_model(part_path.string() + ": split.no is not " + std::to_string(part - 1));
+        }
+        for (const GgufTensorInfo& tensor : parsed->tensors) {
+            if (!base_.emplace(tensor.name, files_.back().bytes().data()).second) {
+                return bad_model(part_path.string() + ": tensor " + std::string(tensor.name) +
+                                 " is also in an earlier part");
+            }
+            gguf_.tensors.push_back(tensor);
+        }
+    }
+    return Status::success();
+}
+
 Result<std::unique_ptr<Checkpoint>> GgufCheckpointLoader::run() {
     if (options_.layout != CheckpointLayout::automatic &&
         options_.layout != CheckpointLayout::gguf) {
@@ -645,12 +702,7 @@ Result<std::unique_ptr<Checkpoint>> GgufCheckpointLoader::run() {
                                                         " layout is a folder");
     }
     if (Status s = report(0.0, "mapping " + path_.filename().string()); !s.ok()) return s;
-    auto mapped = MappedFile::open(path_);
-    if (!mapped) return mapped.status();
-    file_ = std::move(*mapped);
-    auto parsed = parse_gguf(file_.bytes(), source_);
-    if (!parsed) return parsed.status();
-    gguf_ = std::move(*parsed);
+    if (Status s = map_parts(); !s.ok()) return s;
     auto config = gguf_model_config(gguf_, source_);
     if (!config) return config.status();
     checkpoint_->config_ = std::move(*config);
@@ -660,8 +712,9 @@ Result<std::unique_ptr<Checkpoint>> GgufCheckpointLoader::run() {
     if (Status s = find_tensors(); !s.ok()) return s;
     if (Status s = check_types(); !s.ok()) return s;
     if (Status s = bind(); !s.ok()) return s;
-    // The pointers into the mapping stay valid: mmap'd memory does not move with the object.
-    checkpoint_->files_.push_back(std::move(file_));
+    // The pointers into the mappings stay valid: mmap'd memory does not move with the object.
+    for (MappedFile& file : files_)
+        checkpoint_->files_.push_back(std::move(file));
     if (Status s = report(1.0, "loaded"); !s.ok()) return s;
     return std::move(checkpoint_);
 }

@@ -9,6 +9,8 @@
 //   Ollama (architecture "gptoss", keys "gptoss.*"): attn_out for attn_output, ffn_norm for
 //     post_attention_norm, attn_sinks without ".weight", and from OpenAI's original/ layout a
 //     packed attn_qkv (q rows, then k, then v).
+// A model split in parts (NAME-00001-of-00003.gguf, as llama.cpp's gguf-split writes the 120b)
+// is opened from its first part, which finds the others beside it by name (split.count/no).
 // Tensor types: dense tensors F32, F16, BF16 or Q8_0; expert matrices MXFP4 (ggml's 17-byte
 // block: E8M0 scale, then 16 bytes holding element j in the low nibble and j + 16 in the high
 // nibble of byte j). Anything else is refused naming the tensor and its type.

@@ -7,10 +7,12 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 
 #include "engine/context.h"
 #include "engine/io/gguf.h"
+#include "engine/io/gguf_writer.h"
 #include "engine/io/mapped_file.h"
 #include "engine/model/checkpoint.h"
 #include "engine/model/gguf_checkpoint.h"
@@ -131,6 +133,77 @@ Status open_status(const fs::path& path) {
     return Checkpoint::open(path).status();
 }
 
+// A parsed metadata value as an entry to write again (the value types export_gguf writes).
+GgufEntry to_entry(const std::string& key, const GgufValue& value) {
+    GgufEntry entry;
+    entry.key = key;
+    entry.type = value.type;
+    entry.element_type = value.element_type;
+    if (value.type == GgufValueType::string) {
+        entry.text = value.string_value;
+    } else if (value.type == GgufValueType::array && value.element_type == GgufValueType::string) {
+        entry.strings.assign(value.strings.begin(), value.strings.end());
+    } else if (value.type == GgufValueType::array) {
+        const std::size_t size = value.raw.size() / value.count;
+        for (std::uint64_t i = 0; i < value.count; ++i) {
+            std::uint64_t bits = 0;
+            for (std::size_t b = 0; b < size; ++b)
+                bits |= std::uint64_t{value.raw[i * size + b]} << (8 * b);
+            entry.numbers.push_back(bits);
+        }
+    } else if (value.type == GgufValueType::f32) {
+        const auto f = static_cast<float>(value.float_value);
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &f, 4);
+        entry.bits = bits;
+    } else {
+        entry.bits = value.type == GgufValueType::boolean
+                         ? static_cast<std::uint64_t>(value.int_value)
+                         : value.uint_value;
+    }
+    return entry;
+}
+
+// Splits a GGUF file in two as llama.cpp's gguf-split does: NAME-00001-of-00002.gguf holds the
+// metadata and the first half of the tensors, NAME-00002-of-00002.gguf the rest; both carry
+// split.no and split.count.
+fs::path split_in_two(const fs::path& whole, const std::string& stem) {
+    auto mapped = MappedFile::open(whole);
+    if (!mapped) qFatal("%s", mapped.status().to_string().c_str());
+    auto file = parse_gguf(mapped->bytes(), whole.string());
+    if (!file) qFatal("%s", file.status().to_string().c_str());
+    const std::size_t half = file->tensors.size() / 2;
+    fs::path first;
+    for (int part = 0; part < 2; ++part) {
+        std::vector<GgufEntry> metadata;
+        if (part == 0) {
+            for (const auto& [key, value] : file->metadata)
+                metadata.push_back(to_entry(key, value));
+        }
+        metadata.push_back(gguf_u32("split.no", static_cast<std::uint32_t>(part)));
+        metadata.push_back(gguf_u32("split.count", 2));
+        std::vector<GgufTensorDeclaration> tensors;
+        const std::size_t begin = part == 0 ? 0 : half;
+        const std::size_t end = part == 0 ? half : file->tensors.size();
+        for (std::size_t t = begin; t < end; ++t) {
+            const GgufTensorInfo& info = file->tensors[t];
+            tensors.push_back({std::string(info.name), info.type, info.ne});
+        }
+        const fs::path path =
+            whole.parent_path() / (stem + "-0000" + std::to_string(part + 1) + "-of-00002.gguf");
+        if (part == 0) first = path;
+        auto writer = GgufWriter::create(path, metadata, tensors);
+        if (!writer) qFatal("%s", writer.status().to_string().c_str());
+        for (std::size_t t = begin; t < end; ++t) {
+            const GgufTensorInfo& info = file->tensors[t];
+            if (!writer->append(mapped->bytes().subspan(info.offset, info.size)).ok())
+                qFatal("append");
+        }
+        if (!writer->finish().ok()) qFatal("finish");
+    }
+    return first;
+}
+
 }  // namespace
 
 class TestGgufCheckpoint : public QObject {
@@ -174,6 +247,22 @@ class TestGgufCheckpoint : public QObject {
         QVERIFY(from_gguf == from_folder);
         // And both still match the float64 reference.
         GOLDEN_VERIFY_AGREEMENT(golden::compare(golden::reference_logits(name), from_gguf));
+    }
+
+    // The 120b is published split in parts (NAME-00001-of-00003.gguf); the first part opens all.
+    void splitFilesOpenFromTheFirstPart() {
+        const fs::path whole = write_gguf("base", dir(), GgmlType::bf16);
+        const fs::path first = split_in_two(whole, "split");
+        const auto tokens = golden::tokens("base");
+        QVERIFY(run(*load(first), tokens, 13) == run(*load(golden::model_dir("base")), tokens, 13));
+        const fs::path second = dir() / "split-00002-of-00002.gguf";
+        const Status later = open_status(second);
+        QCOMPARE(later.code(), StatusCode::bad_model);
+        QVERIFY2(later.message().find("open its first part, NAME-00001-of-00002.gguf") !=
+                     std::string::npos,
+                 later.message().c_str());
+        fs::remove(second);
+        QCOMPARE(open_status(first).code(), StatusCode::io_error);  // a part is missing
     }
 
     void roundedTypesStayWithinTheirRounding_data() {
