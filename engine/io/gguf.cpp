@@ -13,6 +13,10 @@ namespace {
 
 constexpr std::uint32_t gguf_version = 3;
 constexpr std::uint64_t default_alignment = 32;
+// A count checked against the file's size can still be in the hundreds of millions for a 13 GB
+// file; memory is reserved for at most this many entries up front (gpt-oss's vocabulary has
+// 201088) and grows with what is actually parsed beyond it.
+constexpr std::uint64_t max_reserved_entries = 1 << 18;
 
 struct TypeRow {
     std::uint32_t id;
@@ -124,7 +128,8 @@ class Reader {
     std::uint64_t pos_ = 0;
 };
 
-Status read_value(Reader& reader, const std::string& key, GgufValueType type, GgufValue& value) {
+Status read_value(Reader& reader, const std::string& key, GgufValueType type, GgufValue& value,
+                  std::uint64_t& strings_in_arrays) {
     value.type = type;
     if (type == GgufValueType::string) {
         return reader.read_string("the string value of " + key, value.string_value);
@@ -148,7 +153,13 @@ Status read_value(Reader& reader, const std::string& key, GgufValueType type, Gg
                 return reader.fail(key + ": array of " + std::to_string(count) +
                                    " strings does not fit in the file");
             }
-            value.strings.reserve(count);
+            if (count > max_gguf_array_strings - strings_in_arrays) {
+                return reader.fail(
+                    key + ": array of " + std::to_string(count) + " strings exceeds the limit of " +
+                    std::to_string(max_gguf_array_strings) + " strings in all arrays");
+            }
+            strings_in_arrays += count;
+            value.strings.reserve(std::min<std::uint64_t>(count, max_reserved_entries));
             for (std::uint64_t i = 0; i < count; ++i) {
                 std::string_view s;
                 if (Status status = reader.read_string(key + "[" + std::to_string(i) + "]", s);
@@ -335,6 +346,14 @@ Result<GgufFile> parse_gguf(std::span<const std::uint8_t> bytes, std::string_vie
     if (!reader.read_uint(8, kv_count)) return reader.truncated("the metadata count");
     // Minimum sizes: a key-value pair is 8 (key length) + 4 (type) + 1 bytes; a tensor info is
     // 8 (name length) + 4 (n_dims) + 8 (one dim) + 4 (type) + 8 (offset) bytes.
+    if (kv_count > max_gguf_metadata_entries) {
+        return reader.fail("metadata count " + std::to_string(kv_count) + " exceeds the limit of " +
+                           std::to_string(max_gguf_metadata_entries));
+    }
+    if (tensor_count > max_gguf_tensors) {
+        return reader.fail("tensor count " + std::to_string(tensor_count) +
+                           " exceeds the limit of " + std::to_string(max_gguf_tensors));
+    }
     if (kv_count > reader.remaining() / 13) {
         return reader.fail("metadata count " + std::to_string(kv_count) +
                            " does not fit in the file");
@@ -344,6 +363,7 @@ Result<GgufFile> parse_gguf(std::span<const std::uint8_t> bytes, std::string_vie
                            " does not fit in the file");
     }
 
+    std::uint64_t strings_in_arrays = 0;
     for (std::uint64_t i = 0; i < kv_count; ++i) {
         std::string_view key;
         if (Status s = reader.read_string("metadata key #" + std::to_string(i), key); !s.ok())
@@ -361,7 +381,8 @@ Result<GgufFile> parse_gguf(std::span<const std::uint8_t> bytes, std::string_vie
             return reader.fail(key_text + ": unknown value type " + std::to_string(type));
         }
         GgufValue value;
-        if (Status s = read_value(reader, key_text, static_cast<GgufValueType>(type), value);
+        if (Status s = read_value(reader, key_text, static_cast<GgufValueType>(type), value,
+                                  strings_in_arrays);
             !s.ok()) {
             return s;
         }
@@ -383,9 +404,9 @@ Result<GgufFile> parse_gguf(std::span<const std::uint8_t> bytes, std::string_vie
     }
 
     std::set<std::string_view> names;
-    file.tensors.reserve(tensor_count);
+    file.tensors.reserve(std::min<std::uint64_t>(tensor_count, max_reserved_entries));
     std::vector<std::uint64_t> relative_offsets;
-    relative_offsets.reserve(tensor_count);
+    relative_offsets.reserve(std::min<std::uint64_t>(tensor_count, max_reserved_entries));
     for (std::uint64_t i = 0; i < tensor_count; ++i) {
         GgufTensorInfo tensor;
         const std::string label = "tensor #" + std::to_string(i);

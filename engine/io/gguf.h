@@ -139,9 +139,15 @@ struct GgufFile {
     const GgufValue* find(std::string_view key) const;               // null if absent
 };
 
-// Caps on what a header may declare (the 120b's header is ~4 MB, mostly the vocabulary).
+// Caps on what a header may declare (the 120b's header is ~4 MB, mostly the vocabulary: ~40 keys,
+// 687 tensors, 201088 tokens and ~200000 merges). Counts are also checked against the bytes left,
+// but a 13 GB file leaves room for a billion 8-byte empty strings; these keep the parsed table
+// (16 bytes per string, ~100 per key or tensor) to a few hundred MB whatever the file claims.
 inline constexpr std::uint64_t max_gguf_string_bytes = 64ull << 20;
-inline constexpr std::uint32_t max_gguf_tensor_name_bytes = 63;  // ggml's GGML_MAX_NAME - 1
+inline constexpr std::uint64_t max_gguf_metadata_entries = 1ull << 16;
+inline constexpr std::uint64_t max_gguf_tensors = 1ull << 20;
+inline constexpr std::uint64_t max_gguf_array_strings = 1ull << 24;  // all string arrays together
+inline constexpr std::uint32_t max_gguf_tensor_name_bytes = 63;      // ggml's GGML_MAX_NAME - 1
 inline constexpr std::uint32_t max_gguf_dims = 4;
 
 // True when `bytes` start with the GGUF magic (a cheap test before parsing: Ollama's blobs have

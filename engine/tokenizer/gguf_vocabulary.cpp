@@ -24,7 +24,7 @@ bool is_named_harmony_token(const AddedToken& token) {
 }
 
 // The two tokens whose merge makes `bytes` (rank `rank`): BPE over its bytes using only lower
-// ranks, as Hugging Face's TikTokenConverter derives merges. Empty when no two-part split exists.
+// ranks (the merge that makes it, in tiktoken's rank order). Empty when no two-part split exists.
 std::pair<std::string, std::string> merge_of(const std::unordered_map<std::string, TokenId>& ranks,
                                              const std::string& bytes, TokenId rank) {
     std::vector<std::string> parts;

@@ -24,8 +24,9 @@ namespace ponder {
 Result<Tokenizer> load_gguf_tokenizer(const GgufFile& file, std::string_view source);
 
 // The keys that describe `tokenizer` in a GGUF file: tokenizer.ggml.model "gpt2", pre "gpt-4o",
-// tokens, token_type and merges (derived from the ranks as Hugging Face's tiktoken converter
-// does, so that llama.cpp's BPE reproduces tiktoken's).
+// tokens, token_type and merges (one per multi-byte token: the last merge BPE makes when it
+// encodes the token's bytes with lower ranks only, so that merge order equals rank order and a
+// merges-based BPE reproduces tiktoken's; not checked against llama.cpp itself here).
 std::vector<GgufEntry> gguf_vocabulary_metadata(const Tokenizer& tokenizer);
 
 // The tokenizer of the model at `path`: a GGUF file's (above) or a folder's (o200k_harmony.h).

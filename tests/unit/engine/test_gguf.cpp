@@ -170,8 +170,18 @@ class TestGguf : public QObject {
     }
 
     void hugeCounts() {
-        EXPECT_BAD(Builder().header(0, ~0ull).bytes, "metadata count 18446744073709551615");
-        EXPECT_BAD(Builder().header(1ull << 60, 0).bytes, "does not fit in the file");
+        EXPECT_BAD(Builder().header(0, ~0ull).bytes,
+                   "metadata count 18446744073709551615 exceeds the limit");
+        EXPECT_BAD(Builder().header(1ull << 60, 0).bytes,
+                   "tensor count 1152921504606846976 exceeds");
+        // Within the caps, counts are checked against the bytes that remain.
+        EXPECT_BAD(Builder().header(0, 1000).bytes, "metadata count 1000 does not fit in the file");
+        EXPECT_BAD(Builder().header(1000, 0).bytes, "tensor count 1000 does not fit in the file");
+        // A billion empty strings would fit in a big enough file, but not in the parsed table.
+        Builder many =
+            Builder().header(0, 1).str("k").u32(9).u32(8).u64(max_gguf_array_strings + 1);
+        many.bytes.resize(many.bytes.size() + 8 * (max_gguf_array_strings + 1), 0);
+        EXPECT_BAD(many.bytes, "k: array of 16777217 strings exceeds the limit");
         // A string array claiming 2^61 entries must not allocate for them.
         EXPECT_BAD(Builder().header(0, 1).str("k").u32(9).u32(8).u64(1ull << 61).bytes,
                    "k: array of 2305843009213693952 strings does not fit");
