@@ -1,5 +1,6 @@
-// `ponder-cli model-info --model DIR|FILE.gguf [--layout auto|hf|original]`: opens a checkpoint the way the
-// app does (every tensor checked, nothing copied) and prints what it found and how long it took.
+// `ponder-cli model-info --model DIR|FILE.gguf [--layout auto|hf|original]`: opens a checkpoint
+// the way the app does (every tensor checked, nothing copied) and prints what it found and how
+// long it took.
 #include <chrono>
 #include <cstdio>
 

@@ -228,7 +228,7 @@ Result<ModelConfig> gguf_model_config(const GgufFile& file, std::string_view sou
     if (Status s = meta.real("rope.scaling.yarn_beta_fast", yarn.beta_fast, 32.0); !s.ok())
         return s;
     if (Status s = meta.real("rope.scaling.yarn_beta_slow", yarn.beta_slow, 1.0); !s.ok()) return s;
-    // gpt-oss's YaRN keeps the correction range unrounded (gpt-oss-spec.md §4.5, "truncate":
+    // gpt-oss's YaRN keeps the correction range unrounded (the checkpoints' "truncate":
     // false). Runtimes that round it produce slightly different frequencies; Ponder computes the
     // model's own, so nothing in the file can turn truncation on.
     yarn.truncate = false;
@@ -494,7 +494,7 @@ const bf16* GgufCheckpointLoader::dense(const Want& want) {
 // 2m + 1 in the high nibble of byte m; the scale in a separate array). `parts` are one tensor
 // [E, rows, cols] or gate and up [E, rows/2, cols] each; with `interleave`, output row 2j comes
 // from row j of the first half (gate) and row 2j + 1 from row j of the second (up), the order of
-// the checkpoint's gate_up_proj (gpt-oss-spec.md §3.4).
+// the checkpoint's gate_up_proj (even rows gate, odd rows up; docs/gguf.md).
 Mxfp4Tensor GgufCheckpointLoader::experts(const std::vector<const Want*>& parts, bool interleave,
                                           std::int64_t rows, std::int64_t cols) {
     const std::int64_t e = checkpoint_->config_.num_experts;

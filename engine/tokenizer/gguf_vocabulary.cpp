@@ -17,7 +17,7 @@ constexpr std::int64_t token_control = 3;
 constexpr std::int64_t token_user_defined = 4;
 constexpr std::int64_t token_unused = 5;
 
-// The harmony tokens a gpt-oss vocabulary must hold at these ids (gpt-oss-spec.md §5.2): the
+// The harmony tokens a gpt-oss vocabulary must hold at these ids (harmony_added_tokens): the
 // named ones of harmony_added_tokens(), not the <|reserved_N|> fillers.
 bool is_named_harmony_token(const AddedToken& token) {
     return token.text.rfind("<|reserved_", 0) != 0;

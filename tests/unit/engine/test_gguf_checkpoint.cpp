@@ -331,7 +331,7 @@ class TestGgufCheckpoint : public QObject {
         if (dense == GgmlType::q8_0) QVERIFY(largest_error > 0.0);
     }
 
-    // ggml's MXFP4 block, checked with the spec's formulas (gpt-oss-spec.md §3.2 and §3.6), not
+    // ggml's MXFP4 block, checked with the formats' definitions (docs/gguf.md), not
     // the loader's code: safetensors element k of a block is nibble k % 2 of byte k / 2; GGUF
     // element j of a block is the low nibble of byte 1 + j for j < 16, else the high nibble of
     // byte 1 + j - 16, and byte 0 is the scale. Gate rows are the checkpoint's even rows.
