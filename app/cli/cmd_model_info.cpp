@@ -1,5 +1,5 @@
-// `ponder-cli model-info --model DIR [--layout auto|hf|original]`: opens a checkpoint the way the
-// app does (every tensor checked, nothing copied), checks the rest of what a chat needs
+// `ponder-cli model-info --model DIR|FILE.gguf [--layout auto|hf|original]`: opens a checkpoint
+// the way the app does (every tensor checked, nothing copied), checks the rest of what a chat needs
 // (ponder.json and a tokenizer that fits the model), and prints what it found and how long it took.
 #include <chrono>
 #include <cstdio>
@@ -60,7 +60,7 @@ int run_model_info(const Words& words) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!checkpoint) return fail(name, checkpoint.status().to_string());
     const ModelConfig& c = (*checkpoint)->config();
-    std::printf("folder       %s (%s layout)\n", (*checkpoint)->folder().c_str(),
+    std::printf("model        %s (%s layout)\n", (*checkpoint)->folder().c_str(),
                 layout_name((*checkpoint)->layout()));
     std::printf("layers       %lld (hidden %lld, vocab %lld)\n",
                 static_cast<long long>(c.num_layers), static_cast<long long>(c.hidden_size),

@@ -22,6 +22,7 @@ int run_logits(const Words& args);
 int run_generate(const Words& args);
 int run_bench(const Words& args);
 int run_model_info(const Words& args);
+int run_models(const Words& args);
 int run_tokenize(const Words& args);
 int run_detokenize(const Words& args);
 int run_render(const Words& args);

@@ -21,11 +21,14 @@ const std::vector<Command>& commands() {
         {"generate", "continue a token file's prompt and print the generated ids", run_generate},
         {"bench", "measure load, prefill and decode speed against memory bandwidth", run_bench},
         {"make-model",
-         "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR)",
+         "write a random-weight gpt-oss checkpoint (--preset tiny|20b|120b --out DIR; "
+         "--format gguf --out FILE.gguf)",
          run_make_model},
-        {"model-info", "open a model folder, check every tensor, print its shape (--model DIR)",
+        {"model-info", "open a model folder or GGUF file, check every tensor, print its shape",
          run_model_info},
 #ifndef PONDER_CLI_ENGINE_ONLY
+        {"models", "list the gpt-oss models on this machine (Hugging Face, LM Studio, Ollama, ...)",
+         run_models},
         {"tokenize", "text (stdin or --text-file) -> token ids; --special, --bench", run_tokenize},
         {"detokenize", "token ids (stdin or --ids-file) -> the bytes they stand for",
          run_detokenize},

@@ -507,6 +507,9 @@ QStringList ChatController::foundModels() const {
     for (const core::FoundModel& model : core::find_huggingface_models()) {
         found.append(QString::fromStdString(model.folder.string()));
     }
+    for (const core::FoundGguf& model : core::find_gguf_models()) {
+        found.append(QString::fromStdString(model.file.string()));
+    }
     return found;
 }
 

@@ -7,6 +7,7 @@
 
 #include "engine/io/safetensors.h"
 #include "engine/io/text_file.h"
+#include "engine/model/gguf_checkpoint.h"
 
 namespace ponder {
 
@@ -398,6 +399,11 @@ Result<std::unique_ptr<Checkpoint>> CheckpointLoader::run() {
 
 Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const fs::path& dir,
                                                      const LoadOptions& options) {
+    if (is_file(dir)) return open_gguf_checkpoint(dir, options);
+    if (options.layout == CheckpointLayout::gguf) {
+        return Status(StatusCode::invalid_argument,
+                      dir.string() + " is not a file; the gguf layout needs a .gguf file");
+    }
     return CheckpointLoader(dir, options).run();
 }
 

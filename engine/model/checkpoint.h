@@ -7,6 +7,7 @@
 //   original  DIR/original/config.json + DIR/original/model.safetensors, or DIR itself holding
 //             config.json + model.safetensors with OpenAI "block.N.*" names
 // generation_config.json (DIR or the config's folder) supplies eos_token_id when present.
+// A path that names a FILE is opened as GGUF (engine/model/gguf_checkpoint.h), whatever its name.
 #pragma once
 
 #include <cstdint>
@@ -38,10 +39,10 @@ struct LoadOptions {
 // they are valid exactly as long as the Checkpoint lives. No second copy of any weight is made.
 class Checkpoint {
   public:
-    // Opens the model folder `dir`. Fails with io_error (unreadable file), bad_model (malformed
-    // config/index/safetensors, missing or unexpected tensor, wrong dtype or shape, misaligned
-    // BF16 data; the message names the file and the tensor, expected vs actual), unsupported
-    // (a config this engine cannot run) or cancelled (the progress callback said stop).
+    // Opens the model folder `dir` (or the GGUF file `dir`). Fails with io_error (unreadable file),
+    // bad_model (malformed config/index/safetensors, missing or unexpected tensor, wrong dtype or
+    // shape, misaligned BF16 data; the message names the file and the tensor, expected vs actual),
+    // unsupported (a config this engine cannot run) or cancelled (the progress callback said stop).
     static Result<std::unique_ptr<Checkpoint>> open(const std::filesystem::path& dir,
                                                     const LoadOptions& options = {});
 
@@ -51,8 +52,8 @@ class Checkpoint {
 
     const ModelConfig& config() const { return config_; }
     const ModelWeights& weights() const { return weights_; }
-    CheckpointLayout layout() const { return layout_; }  // hf or original, never automatic
-    // The folder holding the config and safetensors files that were opened.
+    CheckpointLayout layout() const { return layout_; }  // hf, original or gguf, never automatic
+    // The folder holding the config and safetensors files that were opened (for GGUF: the file).
     const std::filesystem::path& folder() const { return folder_; }
     // Total bytes of the bound tensors (13,761,264,768 for gpt-oss-20b).
     std::uint64_t tensor_bytes() const { return tensor_bytes_; }
@@ -60,6 +61,7 @@ class Checkpoint {
   private:
     Checkpoint() = default;
     friend class CheckpointLoader;
+    friend class GgufCheckpointLoader;
 
     ModelConfig config_;
     ModelWeights weights_;
@@ -67,6 +69,9 @@ class Checkpoint {
     std::filesystem::path folder_;
     std::uint64_t tensor_bytes_ = 0;
     std::vector<MappedFile> files_;  // the mappings weights_ points into
+    // Tensors converted at load (GGUF: MXFP4 repacked, dense types widened to BF16), which
+    // weights_ points into instead of a mapping.
+    std::vector<std::unique_ptr<std::uint8_t[]>> converted_;
 };
 
 }  // namespace ponder

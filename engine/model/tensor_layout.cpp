@@ -12,12 +12,14 @@ const char* layout_name(CheckpointLayout layout) {
             return "hf";
         case CheckpointLayout::original:
             return "original";
+        case CheckpointLayout::gguf:
+            return "gguf";
     }
     return "unknown";
 }
 
 std::vector<TensorSpec> expected_tensors(const ModelConfig& config, CheckpointLayout layout) {
-    assert(layout != CheckpointLayout::automatic);
+    assert(layout == CheckpointLayout::hf || layout == CheckpointLayout::original);
     const bool hf = layout == CheckpointLayout::hf;
     const std::int64_t hidden = config.hidden_size;
     const std::int64_t vocab = config.vocab_size;

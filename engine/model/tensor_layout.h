@@ -16,9 +16,10 @@ enum class CheckpointLayout {
     automatic,  // only as a request: detect from the folder
     hf,         // Hugging Face: model.layers.N.self_attn.q_proj.weight, ... (+ shard index)
     original,   // OpenAI original/: block.N.attn.qkv.weight (packed q, k, v rows), ...
+    gguf,       // one GGUF file as llama.cpp, LM Studio or Ollama write it (gguf_checkpoint.h)
 };
 
-const char* layout_name(CheckpointLayout layout);  // "auto", "hf", "original"
+const char* layout_name(CheckpointLayout layout);  // "auto", "hf", "original", "gguf"
 
 // What a tensor is for; the same role in both layouts except that the original layout packs
 // q, k and v into one qkv tensor (rows [0, q_width) = q, then k, then v).
@@ -57,8 +58,9 @@ struct TensorSpec {
     std::vector<std::int64_t> shape;
 };
 
-// Every tensor of a `layout` (hf or original) checkpoint for `config`: globals first, then the
-// layers in order. The config must have passed validate_model_config.
+// Every tensor of a `layout` (hf or original; GGUF names are in gguf_checkpoint.cpp) checkpoint for
+// `config`: globals first, then the layers in order. The config must have passed
+// validate_model_config.
 std::vector<TensorSpec> expected_tensors(const ModelConfig& config, CheckpointLayout layout);
 
 }  // namespace ponder

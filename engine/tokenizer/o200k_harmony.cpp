@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "engine/resources.h"
+#include "engine/tokenizer/gguf_vocabulary.h"
 #include "engine/tokenizer/hf_tokenizer_json.h"
 #include "engine/tokenizer/tiktoken_file.h"
 
@@ -39,6 +40,8 @@ Result<Tokenizer> load_vocabulary_file(const std::string& path) {
 
 Result<Tokenizer> load_model_tokenizer(const std::string& model_dir) {
     std::error_code error;
+    if (std::filesystem::is_regular_file(model_dir, error))
+        return load_gguf_file_tokenizer(model_dir);
     if (!std::filesystem::is_directory(model_dir, error)) {
         return Status(StatusCode::io_error, model_dir + " is not a folder");
     }

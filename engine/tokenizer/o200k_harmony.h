@@ -30,7 +30,8 @@ Result<Tokenizer> load_o200k_harmony();
 Result<Tokenizer> load_vocabulary_file(const std::string& path);
 
 // The tokenizer of a model folder: its tokenizer.json when present (the HF layout), else the
-// shipped o200k_harmony (the original/ layout has no tokenizer file).
+// shipped o200k_harmony (the original/ layout has no tokenizer file). A path naming a file is a
+// GGUF model: its own vocabulary (gguf_vocabulary.h).
 Result<Tokenizer> load_model_tokenizer(const std::string& model_dir);
 
 }  // namespace ponder
