@@ -14,7 +14,8 @@ namespace ponder::cpu {
 
 // For each of `batch` rows of router logits [batch, num_experts]: the k largest logits, largest
 // first (equal logits: the lower expert index first, as Metal's kernel), and their softmax.
-// experts/weights are [batch, k].
+// experts/weights are [batch, k]. A NaN logit counts as -inf, so the k ids are always valid and
+// distinct, as the CUDA router's; logits equal to the top one weigh exp(0) = 1 even when infinite.
 void route_top_k(const float* logits, std::int64_t batch, std::int64_t num_experts, std::int64_t k,
                  std::int32_t* experts, float* weights);
 

@@ -45,12 +45,15 @@ void qkv_bias_rope_cache(const float* qkv, const bf16_bits* bias, int num_tokens
                          bf16_bits* q, const HostKvCache& cache);
 
 // out [T, n_q, 64] for queries q [T, n_q, 64] at positions pos0 + t, keys/values of position j
-// read from slot j % capacity; the sink joins the softmax denominator only.
+// read from slot j % capacity; the sink joins the softmax denominator only. Keys older than the
+// ring holds after the chunk is written (j < pos0 + T - capacity) are out, full layers included.
 void sdpa_sink_window(const bf16_bits* q, const HostKvCache& cache, const bf16_bits* sinks,
                       int num_tokens, int num_kv_heads, int pos0, float scale, float* out);
 
 // --- router (moe_ref.cpp) ---
 // logits [num_partials, T, E] summed (+ bias) -> top-4 (ties: lower index first) and softmax.
+// A NaN logit counts as -inf (sorts last); logits equal to the top one weigh exp(0) = 1 even when
+// infinite, so all -inf gives 4 equal weights.
 void topk_softmax(const float* logits, int num_partials, const bf16_bits* bias, int num_tokens,
                   int num_experts, std::int32_t* expert_idx, float* expert_weight);
 
