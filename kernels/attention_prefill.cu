@@ -1,5 +1,5 @@
 // Prefill attention (flash attention 2 on bf16 tensor cores) with learned sinks and an optional
-// sliding window (gpt-oss-spec.md §4.6). Block (query tile, kv_head) takes 16 consecutive query
+// sliding window (docs/gpt-oss.md §4.6). Block (query tile, kv_head) takes 16 consecutive query
 // tokens; warp w computes query head 8 kv_head + w for them, so each K/V tile staged in shared
 // memory serves the 8 heads of the GQA group. Per 64-key tile: S = Q K^T (mma m16n8k16), mask,
 // online softmax in the log2 domain, O += P V with P re-packed from S's accumulators as the A

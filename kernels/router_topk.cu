@@ -1,4 +1,4 @@
-// Router top-4 + softmax (gpt-oss-spec.md §4.7): sums the router mat-vec's column slices (+ bias),
+// Router top-4 + softmax (docs/gpt-oss.md §4.7): sums the router mat-vec's column slices (+ bias),
 // picks the 4 largest logits (ties: lower expert index first, as Metal's reference does) and
 // softmaxes over those 4 only. One warp per token; lane l holds experts l, l + 32, ...
 // A NaN logit counts as -inf: (value desc, index asc) is then a total order every lane agrees on,

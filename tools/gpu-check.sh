@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One script for a machine with an NVIDIA GPU (design.md §7), made to run once inside a short
-# device lease (budget: 9 minutes on an H100 including the build):
+# One script for a machine with an NVIDIA GPU (docs/architecture.md §7), made to run once inside a
+# short device lease (budget: 9 minutes on an H100 including the build):
 #   1. builds for the GPU present (CMAKE_CUDA_ARCHITECTURES from nvidia-smi's compute_cap) in the
 #      PONDER_ENGINE_ONLY configuration: engine core, CUDA module, ponder-cli's model commands,
 #      gpu tests, kernel benchmark. Needs no Qt, SQLite or PCRE2; nlohmann/json comes from the

@@ -1,4 +1,4 @@
-// The mixture-of-experts block's pieces (gpt-oss-spec.md §4.7): top-k routing on raw router
+// The mixture-of-experts block's pieces (docs/gpt-oss.md §4.7): top-k routing on raw router
 // logits followed by a softmax over the k chosen, and the clamped SwiGLU between the two MXFP4
 // expert matrices.
 #pragma once

@@ -1,5 +1,5 @@
 // Plain C++ CPU references of the CUDA kernels (compiled without nvcc, built in every
-// configuration). Each computes the spec's math (gpt-oss-spec.md §3-4) from the same stored
+// configuration). Each computes the spec's math (docs/gpt-oss.md §3-4) from the same stored
 // inputs the kernel reads (bf16 bit patterns, checkpoint MXFP4 bytes), accumulating in double,
 // and is what the gpu tests compare against. All pointers are host pointers; shapes as in
 // kernels/kernel_args.h. Single-threaded and slow by design: clarity over speed.
@@ -59,7 +59,7 @@ void topk_softmax(const float* logits, int num_partials, const bf16_bits* bias, 
 
 // --- MXFP4 and MoE (moe_ref.cpp) ---
 float e2m1_value(unsigned nibble);
-// Element (r, k) of expert e of a checkpoint-layout MXFP4 tensor (gpt-oss-spec.md §3.3).
+// Element (r, k) of expert e of a checkpoint-layout MXFP4 tensor (docs/gpt-oss.md §3.3).
 float mxfp4_weight(const std::uint8_t* blocks, const std::uint8_t* scales, int rows, int cols,
                    int e, int r, int k);
 // The MMA tile layout of mxfp4_layout.h, built on the CPU (what u8_mxfp4_repack_mma computes).

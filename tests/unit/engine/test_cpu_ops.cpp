@@ -1,4 +1,4 @@
-// The model-math pieces of the CPU backend checked against gpt-oss-spec.md §4 by hand: YaRN
+// The model-math pieces of the CPU backend checked against docs/gpt-oss.md §4 by hand: YaRN
 // frequencies (the spec's own table), RoPE pairs, RMSNorm, attention with sinks, the sliding
 // window boundary, GQA, routing with ties and the clamped SwiGLU.
 #include <QtTest>
@@ -52,7 +52,7 @@ class TestCpuOps : public QObject {
     Q_OBJECT
   private slots:
     void yarnInverseFrequenciesMatchTheSpecTable() {
-        // gpt-oss-spec.md §4.5, float64 evaluation of the untruncated formula.
+        // docs/gpt-oss.md §4.5, float64 evaluation of the untruncated formula.
         const double expected[32] = {
             1.000000000e+00, 6.890443059e-01, 4.747820555e-01, 3.271458719e-01, 2.254180002e-01,
             1.553229895e-01, 1.070244215e-01, 7.374456821e-02, 5.081327482e-02, 3.170569618e-02,

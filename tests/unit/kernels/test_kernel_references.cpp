@@ -1,5 +1,5 @@
 // The CPU references of the CUDA kernels (kernels/reference) on small hand-computed cases: the
-// gpu tests trust these, so each spec rule they encode is pinned here (gpt-oss-spec.md §3-4, §10).
+// gpu tests trust these, so each spec rule they encode is pinned here (docs/gpt-oss.md §3-4).
 #include <QtTest>
 
 #include <algorithm>
