@@ -3,13 +3,11 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 // What Ponder is and the licences of what it bundles.
-Dialog {
+ThemedDialog {
     id: root
     title: qsTr("About Ponder")
-    modal: true
     standardButtons: Dialog.Close
-    width: Math.min(560, parent ? parent.width - 40 : 560)
-    anchors.centerIn: parent
+    width: Math.min(560, parent ? parent.width - 2 * Style.spaceL : 560)
 
     ColumnLayout {
         anchors.fill: parent
@@ -27,13 +25,14 @@ Dialog {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
             textFormat: Text.PlainText
-            opacity: 0.8
+            color: Style.textMuted
             text: qsTr("Bundled and linked components:\n" +
                        "• Qt 6 — LGPL-3.0\n" +
                        "• SQLite — public domain\n" +
                        "• nlohmann/json — MIT\n" +
                        "• PCRE2 — BSD-3-Clause\n" +
                        "• o200k_base vocabulary (from js-tiktoken 1.0.21) — MIT\n" +
+                       "• Tabler Icons 3.48.0 — MIT\n" +
                        "• gpt-oss models are OpenAI's, under Apache-2.0; the demo model is Ponder's own")
         }
     }

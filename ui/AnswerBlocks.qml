@@ -13,7 +13,7 @@ Column {
     required property var blocks      // [{kind: "prose"|"code", text, language, closed}]
     signal copyRequested(string text)
 
-    spacing: 6
+    spacing: Style.spaceS
 
     // The blocks as a ListModel kept in step with `blocks`, not `blocks` itself: every
     // streamed batch brings a new list, and a list as the model rebuilds every block (Markdown
@@ -54,17 +54,17 @@ Column {
                 TextBlock {
                     text: block.text
                     textFormat: TextEdit.MarkdownText
-                    color: palette.text
+                    color: Style.text
                     onLinkActivated: link => {}   // offline app: links are shown, never opened
                 }
             }
             Component {
                 id: codeBlock
                 Frame {
-                    padding: 6
+                    padding: Style.spaceS
                     background: Rectangle {
-                        radius: 4
-                        color: Qt.alpha(palette.text, 0.06)
+                        radius: Style.radiusS
+                        color: Style.codeBackground
                     }
                     ColumnLayout {
                         anchors.fill: parent
@@ -73,7 +73,7 @@ Column {
                             Label {
                                 Layout.fillWidth: true
                                 text: block.language
-                                opacity: 0.6
+                                color: Style.textMuted
                                 font.pointSize: Style.captionPointSize
                             }
                             ToolButton {
@@ -90,7 +90,7 @@ Column {
                             textFormat: TextEdit.PlainText
                             wrapMode: TextEdit.WrapAnywhere
                             font.family: Style.monospaceFamily
-                            color: palette.text
+                            color: Style.text
                         }
                     }
                 }

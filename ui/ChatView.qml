@@ -16,6 +16,7 @@ Pane {
 
     padding: 0
     Accessible.name: qsTr("Chat")
+    background: Rectangle { color: Style.window }
 
     Connections {
         target: root.chat
@@ -40,14 +41,26 @@ Pane {
         Frame {
             Layout.fillWidth: true
             visible: root.chat.historyError.length > 0 || root.chat.notice.length > 0
-            background: Rectangle { color: Qt.alpha(palette.highlight, 0.12) }
-            RowLayout {
+            background: Rectangle { color: Style.noticeBackground }
+            ColumnLayout {
                 anchors.fill: parent
+                spacing: Style.spaceXs
+            RowLayout {
+                Layout.fillWidth: true
                 Label {
                     objectName: "noticeText"
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
                     text: root.chat.historyError.length > 0 ? root.chat.historyError : root.chat.notice
+                    color: Style.text
+                }
+                // What went wrong in plain words above; the technical message only on request.
+                Button {
+                    objectName: "noticeDetailsButton"
+                    visible: root.chat.noticeDetails.length > 0
+                    text: details.visible ? qsTr("Hide details") : qsTr("Details")
+                    flat: true
+                    onClicked: details.visible = !details.visible
                 }
                 Button {
                     visible: root.chat.canUndoDelete
@@ -60,6 +73,24 @@ Pane {
                     Accessible.name: qsTr("Dismiss")
                     onClicked: root.chat.dismissNotice()
                 }
+            }
+            TextEdit {
+                id: details
+                objectName: "noticeDetails"
+                Layout.fillWidth: true
+                visible: false
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.WrapAnywhere
+                text: root.chat.noticeDetails
+                font.family: Style.monospaceFamily
+                font.pointSize: Style.smallPointSize
+                color: Style.textMuted
+                Connections {
+                    target: root.chat
+                    function onNoticeChanged() { details.visible = false }
+                }
+            }
             }
         }
 
@@ -75,7 +106,7 @@ Pane {
                     text: root.chat.modelState === "loading"
                           ? qsTr("Loading %1 — %2").arg(root.chat.modelFolder).arg(root.chat.loadStage)
                           : qsTr("The model could not be loaded: %1").arg(root.chat.modelError)
-                    color: root.chat.modelState === "error" ? Style.errorColor : palette.text
+                    color: root.chat.modelState === "error" ? Style.error : Style.text
                 }
                 ProgressBar {
                     visible: root.chat.modelState === "loading"
@@ -93,11 +124,11 @@ Pane {
         // Honest labelling of the demo model.
         Label {
             Layout.fillWidth: true
-            Layout.margins: 6
+            Layout.margins: Style.spaceS
             visible: root.chat.modelState === "ready" && root.chat.isDemoModel
             wrapMode: Text.Wrap
             horizontalAlignment: Text.AlignHCenter
-            opacity: 0.7
+            color: Style.textMuted
             font.pointSize: Style.smallPointSize
             text: qsTr("Demo model: a tiny model that knows only arithmetic and a few word games. Choose a gpt-oss folder for real answers.")
         }
@@ -109,7 +140,7 @@ Pane {
             Layout.fillHeight: true
             clip: true
             model: root.chat.messages
-            spacing: 4
+            spacing: Style.spaceXs
             reuseItems: true
             // No current item: the view would give it the keyboard focus whenever rows change,
             // taking it from a tool call's approval prompt.
@@ -159,26 +190,61 @@ Pane {
                 reasoningDisplay: root.settings.reasoningDisplay
             }
 
-            Label {
+            // The empty state: which model answers, and a few things it can do (one click
+            // asks). The demo model's examples are ones it really knows.
+            ColumnLayout {
+                objectName: "emptyState"
                 anchors.centerIn: parent
+                width: Math.min(parent.width - 2 * Style.spaceL, Style.maxContentWidth * 0.8)
                 visible: messageList.count === 0
-                width: parent.width * 0.7
-                horizontalAlignment: Text.AlignHCenter
-                wrapMode: Text.Wrap
-                font.pointSize: Style.basePointSize * 1.4
-                opacity: 0.5
-                text: root.chat.modelState === "ready"
-                      ? qsTr("Ask %1 anything.").arg(root.chat.modelName)
-                      : root.chat.composerDisabledReason
+                spacing: Style.spaceM
+                Label {
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    wrapMode: Text.Wrap
+                    font.pointSize: Style.titlePointSize
+                    color: root.chat.modelState === "ready" ? Style.text : Style.textMuted
+                    text: root.chat.modelState === "ready"
+                          ? qsTr("Ask %1 anything.").arg(root.chat.modelName)
+                          : root.chat.composerDisabledReason
+                }
+                Label {
+                    Layout.fillWidth: true
+                    visible: root.chat.modelState === "ready" && root.chat.modelDescription.length > 0
+                    horizontalAlignment: Text.AlignHCenter
+                    wrapMode: Text.Wrap
+                    color: Style.textMuted
+                    text: root.chat.modelDescription
+                }
+                Flow {
+                    Layout.fillWidth: true
+                    Layout.topMargin: Style.spaceS
+                    visible: root.chat.modelState === "ready"
+                    spacing: Style.spaceS
+                    Repeater {
+                        model: root.chat.isDemoModel
+                               ? [qsTr("What is 23 + 19?"), qsTr("What is 347 * 29?"), qsTr("Reverse the word ponder")]
+                               : [qsTr("Explain how a hash map works, with a short Python example"),
+                                  qsTr("Plan three days in Kyoto in autumn"),
+                                  qsTr("What is 17% of 2,340? Show the steps")]
+                        delegate: Button {
+                            required property string modelData
+                            objectName: "examplePrompt"
+                            text: modelData
+                            Accessible.name: qsTr("Ask: %1").arg(modelData)
+                            onClicked: root.chat.send(modelData)
+                        }
+                    }
+                }
             }
         }
 
         Label {
             Layout.fillWidth: true
-            Layout.leftMargin: 8
+            Layout.leftMargin: Style.spaceM
             visible: root.editingRow >= 0
             text: qsTr("Editing a message: sending makes a new version (the old one stays). Esc cancels.")
-            opacity: 0.7
+            color: Style.textMuted
             font.pointSize: Style.smallPointSize
         }
 
@@ -186,6 +252,8 @@ Pane {
             id: composer
             objectName: "composer"
             Layout.fillWidth: true
+            Layout.maximumWidth: Style.maxContentWidth + 2 * Style.spaceL
+            Layout.alignment: Qt.AlignHCenter
             generating: root.chat.generating
             disabledReason: root.chat.composerDisabledReason
             onSendRequested: text => {

@@ -12,13 +12,17 @@ Pane {
 
     function focusSearch() { search.forceActiveFocus(); search.selectAll() }
 
-    padding: 6
+    padding: Style.spaceS
+    background: Rectangle {
+        color: Style.sidebar
+        Rectangle { anchors.right: parent.right; width: 1; height: parent.height; color: Style.border }
+    }
     Accessible.role: Accessible.Pane
     Accessible.name: qsTr("Conversations")
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 6
+        spacing: Style.spaceS
 
         RowLayout {
             Layout.fillWidth: true
@@ -26,7 +30,9 @@ Pane {
                 id: search
                 objectName: "searchField"
                 Layout.fillWidth: true
-                placeholderText: qsTr("Search history (Ctrl+F)")
+                placeholderText: qsTr("Search")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Search titles, answers and reasoning (Ctrl+F)")
                 Accessible.name: qsTr("Search conversations")
                 selectByMouse: true
                 onTextChanged: root.chat.searchText = text
@@ -51,9 +57,31 @@ Pane {
             model: root.chat.conversations
             currentIndex: -1
             keyNavigationEnabled: true
+            // Reached by Tab; the arrows move through the rows and Enter opens one.
+            activeFocusOnTab: true
+            onActiveFocusChanged: if (activeFocus && currentIndex < 0 && count > 0) currentIndex = 0
+            Keys.onReturnPressed: if (currentItem) currentItem.clicked()
+            Keys.onEnterPressed: if (currentItem) currentItem.clicked()
             Accessible.role: Accessible.List
             Accessible.name: qsTr("Conversation list")
             ScrollBar.vertical: ScrollBar {}
+
+            // Headings: Pinned, Today, Yesterday, Previous 7 days, then by month.
+            section.property: "group"
+            section.delegate: Label {
+                required property string section
+                width: ListView.view.width
+                visible: section.length > 0
+                height: visible ? implicitHeight : 0
+                leftPadding: Style.spaceS
+                topPadding: Style.spaceS
+                bottomPadding: Style.spaceXs
+                text: section
+                font.bold: true
+                font.pointSize: Style.captionPointSize
+                color: Style.textMuted
+                Accessible.role: Accessible.Heading
+            }
 
             delegate: ItemDelegate {
                 id: row
@@ -63,9 +91,19 @@ Pane {
                 required property bool pinned
                 required property string snippet
                 required property string updatedText
+                required property string group
 
+                objectName: "conversationRow"
                 width: ListView.view.width
+                // Tab stops once, at the list (which hands the focus to the current row); the
+                // arrows move between rows, Enter opens one.
+                focusPolicy: Qt.NoFocus
                 highlighted: conversationId === root.chat.currentConversationId
+                background: Rectangle {
+                    radius: Style.radiusS
+                    color: row.highlighted ? Style.accent
+                                           : row.hovered ? Qt.alpha(Style.text, 0.06) : "transparent"
+                }
                 Accessible.name: title
                 onClicked: root.chat.openConversation(conversationId)
 
@@ -80,13 +118,15 @@ Pane {
                         }
                         Label {
                             Layout.fillWidth: true
+                            readonly property bool elidable: true   // a title may be long
                             text: row.title.length > 0 ? row.title : qsTr("New conversation")
                             elide: Text.ElideRight
                             font.bold: row.highlighted
+                            color: row.highlighted ? Style.accentText : Style.text
                         }
                         Label {
                             text: row.updatedText
-                            opacity: 0.55
+                            color: row.highlighted ? Style.accentText : Style.textMuted
                             font.pointSize: Style.captionPointSize
                         }
                     }
@@ -100,7 +140,8 @@ Pane {
                         wrapMode: Text.Wrap
                         maximumLineCount: 2
                         elide: Text.ElideRight
-                        opacity: 0.75
+                        readonly property bool elidable: true   // a snippet of a longer text
+                        color: row.highlighted ? Style.accentText : Style.textMuted
                         font.pointSize: Style.smallPointSize
                     }
                 }
@@ -113,7 +154,7 @@ Pane {
 
             // One menu for all rows, not one per row: a Menu and its items are a dozen
             // controls, and every row the list shows (or rebuilds) would make them.
-            Menu {
+            ThemedMenu {
                 id: rowMenu
                 // The row it was opened on.
                 property string rowId
@@ -145,7 +186,7 @@ Pane {
                 width: parent.width - 20
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
-                opacity: 0.6
+                color: Style.textMuted
                 text: search.text.length > 0 ? qsTr("Nothing found") : qsTr("No conversations yet")
             }
         }

@@ -9,6 +9,7 @@ Control {
     id: root
 
     property string effort: "medium"            // "low" | "medium" | "high"
+    property bool compact: false                // a narrow window: no caption, a shorter slider
     signal effortEdited(string effort)
 
     readonly property var levels: ["low", "medium", "high"]
@@ -18,15 +19,16 @@ Control {
     Accessible.description: qsTr("How long the model thinks before answering: %1").arg(root.effort)
 
     contentItem: RowLayout {
-        spacing: 8
+        spacing: Style.spaceS
         Label {
+            visible: !root.compact
             text: qsTr("Effort")
-            opacity: 0.8
+            color: Style.textMuted
         }
         Slider {
             id: slider
             objectName: "effortSlider"
-            Layout.preferredWidth: 120
+            Layout.preferredWidth: root.compact ? 80 : 120
             from: 0
             to: 2
             stepSize: 1
@@ -54,6 +56,7 @@ Control {
             Layout.preferredWidth: Math.ceil(widestLevel.advanceWidth) + 4
             text: root.effort === "low" ? qsTr("Low") : root.effort === "high" ? qsTr("High") : qsTr("Medium")
             font.bold: true
+            color: root.enabled ? Style.text : Style.textMuted
         }
     }
 }

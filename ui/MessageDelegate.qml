@@ -26,19 +26,24 @@ Item {
     required property string reasoningDisplay  // "expanded" | "collapsed" | "hidden"
 
     width: ListView.view ? ListView.view.width : 600
-    implicitHeight: column.implicitHeight + 16
+    implicitHeight: column.implicitHeight + Style.spaceL
+
+    // Messages sit in a centred column no wider than reads well.
+    readonly property real columnWidth: Math.min(width - 2 * Style.spaceL, Style.maxContentWidth)
 
     ColumnLayout {
         id: column
-        x: root.kind === "user" ? Math.max(12, root.width * 0.25) : 12
-        width: root.width - x - 12
-        y: 8
-        spacing: 6
+        x: Math.round((root.width - root.columnWidth) / 2)
+        width: root.columnWidth
+        y: Style.spaceS
+        spacing: Style.spaceS
 
         Label {
+            Layout.alignment: root.kind === "user" ? Qt.AlignRight : Qt.AlignLeft
             text: root.kind === "user" ? qsTr("You") : qsTr("Assistant")
             font.bold: true
-            opacity: 0.7
+            font.pointSize: Style.smallPointSize
+            color: Style.textMuted
         }
 
         ReasoningPane {
@@ -63,12 +68,24 @@ Item {
             }
         }
 
+        // The user's words in a bubble that fits them, on the right, at most 80% of the column.
+        Text {
+            id: naturalWidth
+            visible: false
+            text: root.kind === "user" ? root.text : ""
+            font.pointSize: Style.messagePointSize
+        }
         Frame {
-            Layout.fillWidth: true
+            Layout.alignment: Qt.AlignRight
+            Layout.preferredWidth: Math.min(root.columnWidth * 0.8,
+                                            Math.ceil(naturalWidth.implicitWidth) + leftPadding + rightPadding + 2)
             visible: root.kind === "user"
+            padding: Style.spaceM
+            topPadding: Style.spaceS
+            bottomPadding: Style.spaceS
             background: Rectangle {
-                radius: 8
-                color: Qt.alpha(palette.highlight, 0.12)
+                radius: Style.radiusL
+                color: Style.userBubble
             }
             TextBlock {
                 width: parent.width
@@ -76,7 +93,7 @@ Item {
                 // it would lay the whole of it out again for every streamed batch.
                 text: root.kind === "user" ? root.text : ""
                 textFormat: TextEdit.PlainText
-                color: palette.text
+                color: Style.text
             }
         }
 
@@ -90,15 +107,20 @@ Item {
         Label {
             visible: root.state === "stopped" || root.state === "error"
             text: root.state === "stopped" ? qsTr("Stopped") : qsTr("Generation failed")
-            color: root.state === "error" ? Style.errorColor : palette.text
-            opacity: 0.7
+            color: root.state === "error" ? Style.error : Style.textMuted
         }
 
-        RowLayout {
-            spacing: 4
-            ToolButton {
+        // Wraps in a narrow window instead of running past the edge.
+        Flow {
+            Layout.fillWidth: true
+            Layout.alignment: root.kind === "user" ? Qt.AlignRight : Qt.AlignLeft
+            layoutDirection: root.kind === "user" ? Qt.RightToLeft : Qt.LeftToRight
+            spacing: Style.spaceXs
+            IconButton {
                 visible: root.siblingCount > 1
-                text: "‹"
+                iconName: "chevron-right"
+                rotation: 180
+                text: qsTr("Previous version")
                 enabled: root.siblingIndex > 0
                 Accessible.name: qsTr("Previous version")
                 onClicked: root.chat.showSibling(root.index, -1)
@@ -107,36 +129,54 @@ Item {
                 visible: root.siblingCount > 1
                 text: (root.siblingIndex + 1) + "/" + root.siblingCount
             }
-            ToolButton {
+            IconButton {
                 visible: root.siblingCount > 1
-                text: "›"
+                iconName: "chevron-right"
+                text: qsTr("Next version")
                 enabled: root.siblingIndex + 1 < root.siblingCount
                 Accessible.name: qsTr("Next version")
                 onClicked: root.chat.showSibling(root.index, 1)
             }
             Label {
+                objectName: "answerFooter"
                 visible: root.footer.length > 0
+                topPadding: Style.spaceXs
                 text: root.footer
-                opacity: 0.55
+                color: Style.textMuted
                 font.pointSize: Style.captionPointSize
             }
-            ToolButton {
+            // Not on an answer still being written (or waiting for a tool's approval): there
+            // is nothing final yet to copy or to replace.
+            IconButton {
+                objectName: "copyButton"
+                id: copyButton
+                property bool copied: false
                 visible: root.kind === "assistant" && root.state !== "generating"
+                iconName: copied ? "check" : "copy"
+                text: copied ? qsTr("Copied") : qsTr("Copy")
+                tip: copied ? qsTr("Copied") : qsTr("Copy this answer")
+                onClicked: {
+                    root.chat.copyToClipboard(root.text)
+                    copied = true
+                    copiedTimer.restart()
+                }
+                Timer { id: copiedTimer; interval: 1500; onTriggered: copyButton.copied = false }
+            }
+            IconButton {
+                objectName: "regenerateButton"
+                visible: root.kind === "assistant" && root.state !== "generating"
+                iconName: "refresh"
                 text: qsTr("Regenerate")
-                font.pointSize: Style.captionPointSize
+                tip: qsTr("Regenerate this answer (a new version; this one stays)")
                 onClicked: root.chat.regenerate(root.index)
             }
-            ToolButton {
+            IconButton {
+                objectName: "editButton"
                 visible: root.kind === "user"
+                iconName: "pencil"
                 text: qsTr("Edit")
-                font.pointSize: Style.captionPointSize
+                tip: qsTr("Edit and resend (a new version; this one stays)")
                 onClicked: root.chat.beginEdit(root.index)
-            }
-            ToolButton {
-                visible: root.kind === "assistant"
-                text: qsTr("Copy")
-                font.pointSize: Style.captionPointSize
-                onClicked: root.chat.copyToClipboard(root.text)
             }
         }
     }

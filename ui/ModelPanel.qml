@@ -6,44 +6,42 @@ import QtQuick.Layouts
 // Choosing and inspecting the model: the folder (validated when it loads, with clear errors),
 // the backend it runs on, what it needs and what this machine has, and the models Ponder found
 // (the bundled demo model, gpt-oss downloads in the Hugging Face cache).
-Dialog {
+ThemedDialog {
     id: root
 
     required property var chat
 
     title: qsTr("Model")
-    modal: true
     standardButtons: Dialog.Close
-    width: Math.min(640, parent ? parent.width - 40 : 640)
-    anchors.centerIn: parent
+    width: Math.min(640, parent ? parent.width - 2 * Style.spaceL : 640)
 
     FolderDialog {
         id: folderDialog
         title: qsTr("Choose a gpt-oss model folder")
-        onAccepted: root.chat.loadModel(selectedFolder)
+        onAccepted: root.chat.loadModelFromDialog(currentFolder, selectedFolder)
     }
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 10
+        spacing: Style.spaceM
 
         GridLayout {
             columns: 2
             columnSpacing: 12
-            Label { text: qsTr("Model"); opacity: 0.7 }
+            Label { text: qsTr("Model"); color: Style.textMuted }
             Label {
                 Layout.fillWidth: true
                 wrapMode: Text.Wrap
                 text: root.chat.modelState === "ready" ? root.chat.modelName
                       : root.chat.modelState === "loading" ? qsTr("loading…") : qsTr("none")
             }
-            Label { text: qsTr("Folder"); opacity: 0.7 }
+            Label { text: qsTr("Folder"); color: Style.textMuted }
             Label { Layout.fillWidth: true; wrapMode: Text.WrapAnywhere; text: root.chat.modelFolder }
-            Label { text: qsTr("Runs on"); opacity: 0.7 }
+            Label { text: qsTr("Runs on"); color: Style.textMuted }
             Label { Layout.fillWidth: true; wrapMode: Text.Wrap; text: root.chat.backendSummary }
-            Label { text: qsTr("Needs"); opacity: 0.7 }
+            Label { text: qsTr("Needs"); color: Style.textMuted }
             Label { Layout.fillWidth: true; wrapMode: Text.Wrap; text: root.chat.modelNeeds }
-            Label { text: qsTr("This machine"); opacity: 0.7 }
+            Label { text: qsTr("This machine"); color: Style.textMuted }
             Label { Layout.fillWidth: true; wrapMode: Text.Wrap; text: root.chat.machineHas }
         }
 
@@ -52,13 +50,14 @@ Dialog {
             visible: root.chat.modelDescription.length > 0
             wrapMode: Text.Wrap
             text: root.chat.modelDescription
-            opacity: 0.8
+            color: Style.textMuted
         }
         Label {
             Layout.fillWidth: true
-            visible: root.chat.modelState === "error"
+            objectName: "modelError"
+            visible: root.chat.modelError.length > 0
             wrapMode: Text.Wrap
-            color: Style.errorColor
+            color: Style.error
             text: root.chat.modelError
         }
         ProgressBar {

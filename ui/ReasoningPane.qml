@@ -16,6 +16,18 @@ Frame {
 
     onThinkingChanged: expanded = thinking
 
+    // "Thinking…" while it streams, then how long and how many tokens. Short thoughts show
+    // tenths (a demo answer thinks for 0.04 s, not "1 s"); a count not known yet (the answer
+    // waits for a tool's approval, or was stopped) is left out rather than shown as 0.
+    function summary() {
+        if (thinking) return qsTr("Thinking…")
+        let time
+        if (seconds < 0.1) time = qsTr("Thought for less than 0.1 s")
+        else if (seconds < 10) time = qsTr("Thought for %1 s").arg(seconds.toFixed(1))
+        else time = qsTr("Thought for %1 s").arg(Math.round(seconds))
+        return tokenCount > 0 ? qsTr("%1 · %2 tokens").arg(time).arg(tokenCount) : time
+    }
+
     // Appended to while the model thinks, not replaced: replacing lays the whole chain of
     // thought out again for every batch of tokens (a high-effort one runs to tens of thousands
     // of tokens), appending lays out only the paragraph it extends.
@@ -30,31 +42,54 @@ Frame {
     onTextChanged: showText()
     Component.onCompleted: showText()
 
-    padding: 8
+    padding: Style.spaceS
     Accessible.role: Accessible.Grouping
     Accessible.name: qsTr("Model reasoning")
 
     background: Rectangle {
-        radius: 6
-        color: Qt.alpha(palette.text, 0.04)
-        border.color: Qt.alpha(palette.text, 0.12)
+        radius: Style.radiusM
+        color: Style.reasoningBackground
+        border.color: Style.border
     }
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 4
+        spacing: Style.spaceXs
 
         ItemDelegate {
             id: header
             objectName: "reasoningHeader"
             Layout.fillWidth: true
-            padding: 2
-            text: root.thinking ? qsTr("Thinking…")
-                                : qsTr("Thought for %1 s · %2 tokens").arg(Math.max(1, Math.round(root.seconds))).arg(root.tokenCount)
-            icon.name: root.expanded ? "go-down" : "go-next"
-            font.italic: root.thinking
-            Accessible.name: root.expanded ? qsTr("Hide reasoning") : qsTr("Show reasoning")
+            padding: Style.spaceXs
+            text: root.summary()
+            Accessible.name: (root.expanded ? qsTr("Hide reasoning") : qsTr("Show reasoning")) + ": " + text
             onClicked: root.expanded = !root.expanded
+            background: Rectangle {
+                radius: Style.radiusS
+                color: header.hovered ? Qt.alpha(Style.text, 0.06) : "transparent"
+            }
+            contentItem: RowLayout {
+                spacing: Style.spaceS
+                Label {
+                    objectName: "reasoningChevron"
+                    text: root.expanded ? "▾" : "▸"
+                    color: Style.textMuted
+                }
+                BusyIndicator {
+                    objectName: "thinkingIndicator"
+                    visible: root.thinking
+                    running: root.thinking
+                    Layout.preferredWidth: header.font.pixelSize > 0 ? header.font.pixelSize * 1.4 : 18
+                    Layout.preferredHeight: Layout.preferredWidth
+                    Accessible.name: qsTr("Thinking")
+                }
+                Label {
+                    Layout.fillWidth: true
+                    text: header.text
+                    font.italic: root.thinking
+                    color: Style.textMuted
+                }
+            }
         }
 
         Label {
@@ -62,7 +97,7 @@ Frame {
             visible: root.expanded
             text: qsTr("The model's raw reasoning — not checked, not part of the answer")
             font.pointSize: Style.smallPointSize
-            opacity: 0.6
+            color: Style.textMuted
         }
 
         TextBlock {
@@ -71,8 +106,7 @@ Frame {
             visible: root.expanded
             Layout.fillWidth: true
             textFormat: TextEdit.PlainText
-            color: palette.text
-            opacity: 0.75
+            color: Style.textMuted
             font.pointSize: Style.smallPointSize
         }
     }

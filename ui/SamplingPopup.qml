@@ -6,13 +6,13 @@ import QtQuick.Layouts
 // the conversation no longer fits the context window. The controls show the stored values;
 // a change is stored with the conversation (ConversationOptions) and applies to the next
 // message.
-Popup {
+ThemedPopup {
     id: root
 
     required property var options   // ConversationOptions
 
-    width: 400
-    padding: 12
+    width: Math.min(400, parent && parent.Window.window ? parent.Window.window.width - 2 * margins : 400)
+
     focus: true
     closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutsideParent
 
@@ -20,7 +20,8 @@ Popup {
     function rounded(value) { return Math.round(value * 100) / 100 }
 
     contentItem: ColumnLayout {
-        spacing: 6
+        spacing: Style.spaceS
+        palette: Style.palette   // see Style.palette
 
         Label {
             text: qsTr("Sampling for this conversation")
@@ -94,7 +95,7 @@ Popup {
             objectName: "recommendedSampling"
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            opacity: 0.7
+            color: Style.textMuted
             font.pointSize: Style.captionPointSize
             text: qsTr("This model is meant to be sampled at temperature %1 and top-p %2.")
                   .arg(root.options.recommendedTemperature.toFixed(1))
@@ -135,7 +136,7 @@ Popup {
         Label {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            opacity: 0.7
+            color: Style.textMuted
             font.pointSize: Style.captionPointSize
             text: qsTr("Dropped messages stay in the history; the model just no longer reads them.")
         }

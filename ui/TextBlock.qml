@@ -5,6 +5,7 @@ import QtQuick
 // Layout, a Loader, a Frame), Qt lays the whole text out twice on every change, unwrapped for
 // the natural width and then wrapped, so text that grows while a model streams costs a full
 // layout of all of it, twice, per batch. This item's own implicit width is 0; give it a width.
+// Its text is message text: the size the font setting names (Style.messagePointSize).
 Item {
     id: root
 
@@ -27,6 +28,10 @@ Item {
         readOnly: true
         selectByMouse: true
         wrapMode: TextEdit.Wrap
+        font.pointSize: Style.messagePointSize
+        color: Style.text
+        selectionColor: Style.accent
+        selectedTextColor: Style.accentText
         onLinkActivated: link => root.linkActivated(link)
     }
 }

@@ -26,7 +26,7 @@ Frame {
         }
     }
 
-    padding: 8
+    padding: Style.spaceS
     Accessible.role: Accessible.Grouping
     Accessible.name: qsTr("Tool call: %1, %2").arg(call.tool).arg(statusText)
 
@@ -34,16 +34,16 @@ Frame {
     readonly property string callId: call.id
     onCallIdChanged: resultOpen = false
 
-
     background: Rectangle {
-        radius: 6
-        color: Qt.alpha(palette.highlight, root.awaiting ? 0.14 : 0.06)
-        border.color: Qt.alpha(palette.highlight, root.awaiting ? 0.8 : 0.35)
+        radius: Style.radiusM
+        color: Style.surface
+        border.color: root.awaiting ? Style.accent : Style.border
+        border.width: root.awaiting ? 2 : 1
     }
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 4
+        spacing: Style.spaceXs
         RowLayout {
             Layout.fillWidth: true
             Label {
@@ -57,8 +57,7 @@ Frame {
                 text: root.statusText
                       + ((root.call.status === "done" || root.call.status === "failed") && root.call.durationMs > 0
                          ? " · " + root.call.durationMs + " ms" : "")
-                color: root.call.status === "failed" ? Style.errorColor : palette.text
-                opacity: root.awaiting ? 1 : 0.7
+                color: root.call.status === "failed" ? Style.error : root.awaiting ? Style.text : Style.textMuted
                 font.bold: root.awaiting
             }
         }
@@ -67,7 +66,7 @@ Frame {
             visible: root.awaiting && root.call.description.length > 0
             text: root.call.description
             wrapMode: Text.Wrap
-            opacity: 0.7
+            color: Style.textMuted
             font.pointSize: Style.smallPointSize
         }
         TextEdit {
@@ -78,7 +77,7 @@ Frame {
             selectByMouse: true
             font.family: Style.monospaceFamily
             wrapMode: TextEdit.WrapAnywhere
-            color: palette.text
+            color: Style.text
             Accessible.role: Accessible.StaticText
             Accessible.name: qsTr("Arguments")
             Accessible.description: text
@@ -89,7 +88,7 @@ Frame {
             objectName: "approvalPrompt"
             Layout.fillWidth: true
             visible: root.awaiting
-            spacing: 4
+            spacing: Style.spaceXs
             // Keyboard users land on the prompt: the answer is waiting for them. (Once shown: a
             // hidden button cannot take the focus.)
             onVisibleChanged: if (visible) allowOnce.forceActiveFocus()
@@ -101,7 +100,7 @@ Frame {
             }
             Flow {
                 Layout.fillWidth: true
-                spacing: 6
+                spacing: Style.spaceS
                 Button {
                     id: allowOnce
                     objectName: "allowOnceButton"
@@ -148,7 +147,7 @@ Frame {
             selectByMouse: true
             font.family: Style.monospaceFamily
             wrapMode: TextEdit.WrapAnywhere
-            color: root.call.error.length > 0 ? Style.errorColor : palette.text
+            color: root.call.error.length > 0 ? Style.error : Style.text
         }
     }
 }

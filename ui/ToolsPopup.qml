@@ -7,7 +7,7 @@ import QtQuick.Layouts
 // and search_files. A tool that cannot run here (python without a working sandbox, the file
 // tools without a folder) is shown switched off, with the reason. Changes are stored with the
 // conversation (ConversationOptions) and apply to the next message.
-Popup {
+ThemedPopup {
     id: root
 
     required property var options   // ConversationOptions
@@ -15,13 +15,14 @@ Popup {
     // Listed only while open: listing checks once whether python's sandbox works here.
     readonly property var tools: visible ? options.tools : []
 
-    width: 440
-    padding: 12
+    width: Math.min(440, parent && parent.Window.window ? parent.Window.window.width - 2 * margins : 440)
+
     focus: true
     closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutsideParent
 
     contentItem: ColumnLayout {
-        spacing: 6
+        spacing: Style.spaceS
+        palette: Style.palette   // see Style.palette
 
         Label {
             text: qsTr("Tools for this conversation")
@@ -30,7 +31,7 @@ Popup {
         Label {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            opacity: 0.7
+            color: Style.textMuted
             font.pointSize: Style.smallPointSize
             text: qsTr("The model may call the tools that are on. Each call waits for you to allow it, unless you chose “Always allow” for that tool in this conversation.")
         }
@@ -63,7 +64,7 @@ Popup {
                     Layout.fillWidth: true
                     Layout.leftMargin: 8
                     wrapMode: Text.Wrap
-                    opacity: 0.7
+                    color: Style.textMuted
                     font.pointSize: Style.captionPointSize
                     text: toolRow.modelData.description
                 }
@@ -73,7 +74,7 @@ Popup {
                     visible: toolRow.modelData.unavailableReason.length > 0
                     wrapMode: Text.Wrap
                     font.pointSize: Style.captionPointSize
-                    color: Style.errorColor
+                    color: Style.error
                     text: qsTr("Not available: %1").arg(toolRow.modelData.unavailableReason)
                 }
             }
@@ -94,7 +95,7 @@ Popup {
         Label {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            opacity: 0.7
+            color: Style.textMuted
             font.pointSize: Style.captionPointSize
             text: qsTr("read_file and search_files read only inside this folder, never outside it. Sharing a folder turns them on.")
         }

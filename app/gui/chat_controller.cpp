@@ -4,8 +4,11 @@
 
 #include <QClipboard>
 #include <QDateTime>
+#include <QDir>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QRegularExpression>
+#include <QStandardPaths>
 
 #include "app/core/model_discovery.h"
 #include "app/core/storage/history_types.h"
@@ -27,8 +30,10 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
     // The UI thread's connection opens first and recovers answers a crash left unfinished.
     auto store = core::HistoryStore::open(databasePath_.toStdString());
     if (!store) {
-        historyError_ = tr("Your history could not be opened, so nothing will be saved: %1")
-                            .arg(QString::fromStdString(store.status().message()));
+        historyError_ =
+            tr("Your history could not be opened, so nothing will be saved. "
+               "Check that the history file's folder exists and can be written.");
+        noticeDetails_ = QString::fromStdString(store.status().message());
     } else {
         store_ = std::move(*store);
         // Conversations deleted but not purged (e.g. the app was killed before quitting).
@@ -46,8 +51,12 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
     connect(this, &ChatController::workerImport, worker_, &EngineWorker::importFile);
 
     connect(worker_, &EngineWorker::historyFailed, this, [this](const QString& error) {
-        historyError_ = error;
+        historyError_ =
+            tr("Your history could not be opened, so nothing will be saved. "
+               "Check that the history file's folder exists and can be written.");
+        noticeDetails_ = error;
         emit historyErrorChanged();
+        emit noticeChanged();
     });
     connect(worker_, &EngineWorker::loadProgress, this,
             [this](double fraction, const QString& stage) {
@@ -57,15 +66,26 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
             });
     connect(worker_, &EngineWorker::modelLoaded, this, [this](const LoadedModelInfo& info) {
         model_ = info;
+        keptModel_.reset();
         modelError_.clear();
         settings_->setModelFolder(info.folder);
         setModelState(QStringLiteral("ready"));
     });
     connect(worker_, &EngineWorker::modelLoadFailed, this,
-            [this](const QString& folder, const QString& error) {
+            [this](const QString& folder, const QString& error, bool modelKept) {
+                modelError_ = error;
+                if (modelKept && keptModel_) {
+                    // The folder was refused before the working model was let go: it stays.
+                    model_ = *keptModel_;
+                    keptModel_.reset();
+                    setModelState(QStringLiteral("ready"));
+                    setNotice(tr("%1 could not be loaded, so %2 stays loaded. %3")
+                                  .arg(QFileInfo(folder).fileName(), model_.displayName, error));
+                    return;
+                }
+                keptModel_.reset();
                 model_ = LoadedModelInfo{};
                 model_.folder = folder;
-                modelError_ = error;
                 setModelState(QStringLiteral("error"));
             });
     connect(worker_, &EngineWorker::turnEvents, this, [this](const QList<core::TurnEvent>& events) {
@@ -92,6 +112,15 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
                 emit generatingChanged();
                 emit composerChanged();
                 if (state == QLatin1String("error") && !detail.isEmpty()) setNotice(detail);
+                // A first turn that failed before storing anything leaves no empty conversation.
+                if (state == QLatin1String("error") && store_) {
+                    auto discarded = store_->discard_if_empty(conversationId.toStdString());
+                    if (discarded && *discarded && conversationId == currentId_) {
+                        currentId_.clear();
+                        messages_.load({});
+                        emit composerChanged();
+                    }
+                }
                 refreshList();
                 if (conversationId == currentId_) reloadCurrent();
                 emit currentConversationChanged();  // the title may have been set
@@ -99,20 +128,29 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
             });
     connect(worker_, &EngineWorker::exportFinished, this,
             [this](const QString& path, const QString& error) {
-                setNotice(error.isEmpty() ? tr("Exported to %1").arg(path)
-                                          : tr("Export failed: %1").arg(error));
+                if (error.isEmpty()) {
+                    setNotice(tr("Exported to %1").arg(path));
+                } else {
+                    setNotice(tr("The export could not be saved to %1. Check that the folder "
+                                 "exists and that you may write there.")
+                                  .arg(path),
+                              error);
+                }
             });
     connect(worker_, &EngineWorker::importFinished, this,
             [this](int count, const QString& firstId, const QString& error) {
                 if (!error.isEmpty()) {
-                    setNotice(tr("Import failed: %1").arg(error));
+                    setNotice(tr("Nothing was imported: the file is not a Ponder JSON export, "
+                                 "or it is damaged. Your history is unchanged."),
+                              error);
                     return;
                 }
                 setNotice(tr("Imported %n conversation(s)", nullptr, count));
                 refreshList();
                 if (!firstId.isEmpty()) openConversation(firstId);
             });
-    connect(&options_, &ConversationOptions::failed, this, &ChatController::setNotice);
+    connect(&options_, &ConversationOptions::failed, this,
+            [this](const QString& error) { setNotice(error); });
     connect(this, &ChatController::currentConversationChanged, this,
             [this] { options_.setConversation(store_.get(), currentId_); });
     thread_.setObjectName(QStringLiteral("engine"));
@@ -191,7 +229,7 @@ void ChatController::newConversation() {
     settings.enabled_tools = core::default_enabled_tools();
     auto created = store_->create_conversation("", settings);
     if (!created) {
-        setNotice(QString::fromStdString(created.status().message()));
+        historyProblem(tr("A new conversation could not be started."), created.status());
         return;
     }
     refreshList();
@@ -202,7 +240,7 @@ void ChatController::openConversation(const QString& id) {
     if (!store_) return;
     auto record = store_->load_conversation(id.toStdString());
     if (!record) {
-        setNotice(QString::fromStdString(record.status().message()));
+        historyProblem(tr("This conversation could not be opened."), record.status());
         return;
     }
     currentId_ = id;
@@ -224,7 +262,7 @@ void ChatController::renameConversation(const QString& id, const QString& title)
     if (!store_) return;
     const Status status =
         store_->rename_conversation(id.toStdString(), title.trimmed().toStdString());
-    if (!status.ok()) setNotice(QString::fromStdString(status.message()));
+    if (!status.ok()) historyProblem(tr("The conversation could not be renamed."), status);
     refreshList();
     emit currentConversationChanged();
 }
@@ -232,7 +270,7 @@ void ChatController::renameConversation(const QString& id, const QString& title)
 void ChatController::setPinned(const QString& id, bool pinned) {
     if (!store_) return;
     const Status status = store_->set_pinned(id.toStdString(), pinned);
-    if (!status.ok()) setNotice(QString::fromStdString(status.message()));
+    if (!status.ok()) historyProblem(tr("The conversation could not be pinned."), status);
     refreshList();
 }
 
@@ -241,7 +279,7 @@ void ChatController::deleteConversation(const QString& id) {
     auto conversation = store_->conversation(id.toStdString());
     const Status status = store_->delete_conversation(id.toStdString());
     if (!status.ok()) {
-        setNotice(QString::fromStdString(status.message()));
+        historyProblem(tr("The conversation could not be deleted."), status);
         return;
     }
     deletedThisSession_.append(id);
@@ -264,7 +302,10 @@ void ChatController::undoDelete() {
     const Status status = store_->restore_conversation(id.toStdString());
     deletedThisSession_.removeAll(id);
     deletedId_.clear();
-    setNotice(status.ok() ? QString() : QString::fromStdString(status.message()));
+    if (status.ok())
+        setNotice({});
+    else
+        historyProblem(tr("The conversation could not be restored."), status);
     refreshList();
     if (status.ok()) openConversation(id);
 }
@@ -274,20 +315,35 @@ void ChatController::dismissNotice() {
     setNotice({});
 }
 
-void ChatController::setNotice(const QString& text) {
+void ChatController::setNotice(const QString& text, const QString& details) {
     notice_ = text;
+    // A history error keeps its details until a new notice brings its own.
+    if (historyError_.isEmpty() || !text.isEmpty()) noticeDetails_ = details;
     deletedId_.clear();
     emit noticeChanged();
 }
 
+void ChatController::historyProblem(const QString& what, const Status& status) {
+    setNotice(what + QLatin1Char(' ') +
+                  tr("Your history file may be read-only, on a full disk, or damaged; "
+                     "nothing else was changed."),
+              QString::fromStdString(status.message()));
+}
+
+bool ChatController::ensureConversation() {
+    if (currentId_.isEmpty()) newConversation();
+    return !currentId_.isEmpty();
+}
+
 void ChatController::setEffort(const QString& effort) {
-    auto conversation = current();
     const auto parsed = core::parse_reasoning_effort(effort.toStdString());
-    if (!conversation || !parsed || conversation->settings.effort == *parsed) return;
+    if (!parsed || !ensureConversation()) return;
+    auto conversation = current();
+    if (!conversation || conversation->settings.effort == *parsed) return;
     core::ConversationSettings settings = conversation->settings;
     settings.effort = *parsed;
     const Status status = store_->update_settings(currentId_.toStdString(), settings);
-    if (!status.ok()) setNotice(QString::fromStdString(status.message()));
+    if (!status.ok()) historyProblem(tr("The effort could not be saved."), status);
     emit currentConversationChanged();
 }
 
@@ -297,7 +353,7 @@ void ChatController::setInstructions(const QString& instructions) {
     core::ConversationSettings settings = conversation->settings;
     settings.developer_instructions = instructions.toStdString();
     const Status status = store_->update_settings(currentId_.toStdString(), settings);
-    if (!status.ok()) setNotice(QString::fromStdString(status.message()));
+    if (!status.ok()) historyProblem(tr("The instructions could not be saved."), status);
     emit currentConversationChanged();
 }
 
@@ -373,7 +429,7 @@ void ChatController::showSibling(int row, int delta) {
     if (!target) return;
     auto leaf = store_->select_branch(currentId_.toStdString(), *target);
     if (!leaf) {
-        setNotice(QString::fromStdString(leaf.status().message()));
+        historyProblem(tr("The other version could not be shown."), leaf.status());
         return;
     }
     reloadCurrent();
@@ -411,11 +467,24 @@ void ChatController::loadModel(const QString& folderOrUrl) {
     loadProgress_ = 0;
     loadStage_.clear();
     emit loadProgressChanged();
+    if (modelState_ == QLatin1String("ready")) keptModel_ = model_;
     model_ = LoadedModelInfo{};
     model_.folder = folder;
     modelError_.clear();
     setModelState(QStringLiteral("loading"));
     emit workerLoadModel(folder, settings_->contextLength());
+}
+
+void ChatController::loadModelFromDialog(const QString& shownFolder,
+                                         const QString& highlightedFolder) {
+    auto holdsModel = [](const QString& folder) {
+        const QDir dir(folder);
+        return !folder.isEmpty() && (dir.exists(QStringLiteral("config.json")) ||
+                                     dir.exists(QStringLiteral("original/config.json")));
+    };
+    const QString shown = localPath(shownFolder);
+    const QString highlighted = localPath(highlightedFolder);
+    loadModel(!holdsModel(shown) && holdsModel(highlighted) ? highlighted : shown);
 }
 
 void ChatController::cancelLoad() {
@@ -477,6 +546,30 @@ void ChatController::exportAll(const QString& format, const QString& pathOrUrl) 
 
 void ChatController::importFile(const QString& pathOrUrl) {
     emit workerImport(localPath(pathOrUrl));
+}
+
+QString ChatController::suggestedExportPath(const QString& format, bool all) const {
+    QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (folder.isEmpty() || !QFileInfo(folder).isDir()) folder = QDir::homePath();
+    QString name = all ? tr("Ponder conversations") : currentTitle();
+    // Characters file systems or shells trip on become spaces; the name stays readable.
+    static const QRegularExpression unsafe(QStringLiteral(R"([/\\:*?"<>|\x00-\x1f]+)"));
+    name = name.replace(unsafe, QStringLiteral(" ")).simplified().left(80);
+    if (name.isEmpty()) name = tr("Conversation");
+    const QString extension = format == QLatin1String("md") ? QStringLiteral("md") : format;
+    QString path = QDir(folder).filePath(name + QLatin1Char('.') + extension);
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = QDir(folder).filePath(QStringLiteral("%1 (%2).%3").arg(name).arg(n).arg(extension));
+    return path;
+}
+
+bool ChatController::fileExists(const QString& pathOrUrl) const {
+    const QString path = localPath(pathOrUrl.trimmed());
+    return !path.isEmpty() && QFileInfo(path).isFile();
+}
+
+QString ChatController::localFolder(const QString& url) const {
+    return localPath(url);
 }
 
 }  // namespace ponder::gui

@@ -55,6 +55,8 @@ class ChatController : public QObject {
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(QString composerDisabledReason READ composerDisabledReason NOTIFY composerChanged)
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
+    // The technical message behind the notice or the history error (a "Details" fold), "" if none.
+    Q_PROPERTY(QString noticeDetails READ noticeDetails NOTIFY noticeChanged)
     Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY noticeChanged)
     Q_PROPERTY(QString historyError READ historyError NOTIFY historyErrorChanged)
 
@@ -92,6 +94,7 @@ class ChatController : public QObject {
     bool generating() const { return !generatingId_.isEmpty(); }
     QString composerDisabledReason() const;
     QString notice() const { return notice_; }
+    QString noticeDetails() const { return noticeDetails_; }
     bool canUndoDelete() const { return !deletedId_.isEmpty(); }
     QString historyError() const { return historyError_; }
 
@@ -103,6 +106,9 @@ class ChatController : public QObject {
     Q_INVOKABLE void deleteConversation(const QString& id);
     Q_INVOKABLE void undoDelete();
     Q_INVOKABLE void dismissNotice();
+    // The open conversation; before the first message there is none, and choosing its effort,
+    // tools or sampling makes it (as sending would). False when the history is unusable.
+    Q_INVOKABLE bool ensureConversation();
     // Per-conversation settings: apply to the next message.
     Q_INVOKABLE void setEffort(const QString& effort);
     Q_INVOKABLE void setInstructions(const QString& instructions);
@@ -121,12 +127,21 @@ class ChatController : public QObject {
 
     // The model
     Q_INVOKABLE void loadModel(const QString& folderOrUrl);
+    // The folder dialog's choice: the folder it shows, unless that holds no model and the
+    // highlighted subfolder does (a highlighted row may be scrolled out of sight).
+    Q_INVOKABLE void loadModelFromDialog(const QString& shownFolder,
+                                         const QString& highlightedFolder);
     Q_INVOKABLE void cancelLoad();
 
     // Files ("json", "md", "html" or "pdf"; a path or a file:// URL)
     Q_INVOKABLE void exportCurrent(const QString& format, const QString& pathOrUrl);
     Q_INVOKABLE void exportAll(const QString& format, const QString& pathOrUrl);
     Q_INVOKABLE void importFile(const QString& pathOrUrl);
+    // A file name for an export that does not exist yet: Documents (or home), named after the
+    // open conversation (or "Ponder conversations"), with the format's extension.
+    Q_INVOKABLE QString suggestedExportPath(const QString& format, bool all) const;
+    Q_INVOKABLE bool fileExists(const QString& pathOrUrl) const;
+    Q_INVOKABLE QString localFolder(const QString& url) const;
 
     // Loads the model the settings name (or the demo model on a first run) and reopens the last
     // conversation. Called once the window exists.
@@ -164,7 +179,9 @@ class ChatController : public QObject {
     void refreshList();
     void reloadCurrent();
     void startTurn(core::TurnRequest::Kind kind, const QString& text, qint64 target);
-    void setNotice(const QString& text);
+    void setNotice(const QString& text, const QString& details = {});
+    // A history operation failed: says so in plain words, the store's message as details.
+    void historyProblem(const QString& what, const Status& status);
     void setModelState(const QString& state);
     std::optional<core::Conversation> current() const;
     void endApproval(core::ApprovalDecision decision);
@@ -188,6 +205,8 @@ class ChatController : public QObject {
     QString generatingId_;
     std::optional<core::ApprovalRequest> approval_;  // the call waiting for the user, if any
     QString notice_;
+    QString noticeDetails_;
+    std::optional<LoadedModelInfo> keptModel_;  // the ready model while another one loads
     QString deletedId_;
     QStringList deletedThisSession_;
     QString historyError_;

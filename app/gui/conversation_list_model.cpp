@@ -143,17 +143,30 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
             return r->snippet;
         case UpdatedTextRole:
             return r->updatedAt > 0 ? shortTime(r->updatedAt) : QString();
+        case GroupRole:
+            return groupOf(*r, QDate::currentDate());
         default:
             return {};
     }
 }
 
 QHash<int, QByteArray> ConversationListModel::roleNames() const {
-    return {{IdRole, "conversationId"},
-            {TitleRole, "title"},
-            {PinnedRole, "pinned"},
-            {SnippetRole, "snippet"},
-            {UpdatedTextRole, "updatedText"}};
+    return {{IdRole, "conversationId"},       {TitleRole, "title"},
+            {PinnedRole, "pinned"},           {SnippetRole, "snippet"},
+            {UpdatedTextRole, "updatedText"}, {GroupRole, "group"}};
+}
+
+QString ConversationListModel::groupOf(const Row& row, const QDate& today) {
+    if (!row.snippet.isEmpty()) return {};
+    if (row.pinned) return tr("Pinned");
+    if (row.updatedAt <= 0) return tr("Earlier");
+    const QDate day = QDateTime::fromMSecsSinceEpoch(row.updatedAt).date();
+    const qint64 daysAgo = day.daysTo(today);
+    if (daysAgo <= 0) return tr("Today");
+    if (daysAgo == 1) return tr("Yesterday");
+    if (daysAgo < 7) return tr("Previous 7 days");
+    return QLocale().toString(
+        day, day.year() == today.year() ? QStringLiteral("MMMM") : QStringLiteral("MMMM yyyy"));
 }
 
 int ConversationListModel::indexOf(const QString& id) const {

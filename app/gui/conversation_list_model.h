@@ -17,7 +17,14 @@ class ConversationListModel : public QAbstractListModel {
     QML_UNCREATABLE("Provided by ChatController")
 
   public:
-    enum Role { IdRole = Qt::UserRole + 1, TitleRole, PinnedRole, SnippetRole, UpdatedTextRole };
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        TitleRole,
+        PinnedRole,
+        SnippetRole,
+        UpdatedTextRole,
+        GroupRole
+    };
 
     explicit ConversationListModel(QObject* parent = nullptr) : QAbstractListModel(parent) {}
 
@@ -36,6 +43,10 @@ class ConversationListModel : public QAbstractListModel {
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
+
+    // The sidebar's heading for a row: "Pinned", "Today", "Yesterday", "Previous 7 days", then
+    // the month ("March", or "March 2025" in another year). Search hits have none ("").
+    static QString groupOf(const Row& row, const QDate& today);
 
     int indexOf(const QString& id) const;
     const Row* row(int index) const;

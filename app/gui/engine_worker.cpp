@@ -1,14 +1,37 @@
 #include "app/gui/engine_worker.h"
 
+#include <QDir>
 #include <QFileInfo>
 
 #include "app/core/chat/model_identity.h"
 #include "app/core/export/export_files.h"
 #include "app/core/export/html_export.h"
 #include "app/gui/pdf_export.h"
+#include "engine/harmony/chat_tokenizer.h"
 #include "engine/tokenizer/o200k_harmony.h"
 
 namespace ponder::gui {
+namespace {
+
+// Why `folder` cannot hold a gpt-oss checkpoint, in plain words ("" when it may): the files a
+// checkpoint needs (see engine/model/checkpoint.cpp), checked without reading the weights.
+QString notAModelFolder(const QString& folder) {
+    const QDir dir(folder);
+    if (!dir.exists()) return EngineWorker::tr("The folder %1 does not exist.").arg(folder);
+    auto hasCheckpoint = [](const QDir& d) {
+        return d.exists(QStringLiteral("config.json")) &&
+               (d.exists(QStringLiteral("model.safetensors")) ||
+                d.exists(QStringLiteral("model.safetensors.index.json")));
+    };
+    if (hasCheckpoint(dir) || hasCheckpoint(QDir(dir.filePath(QStringLiteral("original")))))
+        return {};
+    return EngineWorker::tr(
+               "%1 is not a gpt-oss model folder: it has no config.json with model.safetensors. "
+               "Choose the folder you downloaded the model into (for example gpt-oss-20b).")
+        .arg(QDir::toNativeSeparators(folder));
+}
+
+}  // namespace
 
 EngineWorker::EngineWorker(QString databasePath)
     : databasePath_(std::move(databasePath)),
@@ -53,23 +76,30 @@ void EngineWorker::useTokenSource(core::TokenSource& source, const Tokenizer& to
 
 void EngineWorker::loadModel(const QString& folder, int contextLength) {
     stop_.store(false);
-    session_.reset();
-    source_.reset();
-    model_.reset();
-    tokenizer_.reset();
     const std::string dir = folder.toStdString();
-
+    // What can be checked without the weights is checked while the current model stays.
+    const bool hasModel = session_ != nullptr;
+    if (const QString problem = notAModelFolder(folder); !problem.isEmpty()) {
+        emit modelLoadFailed(folder, problem, hasModel);
+        return;
+    }
     auto identity = core::read_model_identity(dir);
     if (!identity) {
-        emit modelLoadFailed(folder, QString::fromStdString(identity.status().message()));
+        emit modelLoadFailed(folder, QString::fromStdString(identity.status().message()), hasModel);
         return;
     }
     emit loadProgress(0.0, tr("Reading the tokenizer"));
     auto tokenizer = load_model_tokenizer(dir);
     if (!tokenizer) {
-        emit modelLoadFailed(folder, QString::fromStdString(tokenizer.status().message()));
+        emit modelLoadFailed(folder, QString::fromStdString(tokenizer.status().message()),
+                             hasModel);
         return;
     }
+    // Two models rarely fit in memory together: the current one goes before the weights load.
+    session_.reset();
+    source_.reset();
+    model_.reset();
+    tokenizer_.reset();
     ModelOptions options;
     options.progress = [this](double fraction, const std::string& stage) {
         emit loadProgress(fraction, QString::fromStdString(stage));
@@ -77,12 +107,18 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
     };
     auto model = Model::load(dir, options);
     if (!model) {
-        emit modelLoadFailed(folder, QString::fromStdString(model.status().message()));
+        emit modelLoadFailed(folder, QString::fromStdString(model.status().message()), false);
+        return;
+    }
+    // A tokenizer that does not fit the model would fail at the first message: say so now.
+    if (Status fits = harmony::check_chat_tokenizer(*tokenizer, (*model)->config().vocab_size);
+        !fits.ok()) {
+        emit modelLoadFailed(folder, QString::fromStdString(fits.message()));
         return;
     }
     auto source = core::EngineTokenSource::create(**model, contextLength);
     if (!source) {
-        emit modelLoadFailed(folder, QString::fromStdString(source.status().message()));
+        emit modelLoadFailed(folder, QString::fromStdString(source.status().message()), false);
         return;
     }
     model_ = std::move(*model);
@@ -145,6 +181,12 @@ void EngineWorker::exportConversations(const QStringList& ids, bool all, const Q
         emit exportFinished(path, tr("Unknown export format %1").arg(format));
         return;
     }
+    // The same refusal as ponder-cli's: never write an export over the history or a database.
+    if (const Status allowed = core::check_export_destination(path.toStdString(), *store_);
+        !allowed.ok()) {
+        emit exportFinished(path, QString::fromStdString(allowed.message()));
+        return;
+    }
     std::vector<core::ConversationRecord> records;
     if (all) {
         auto loaded = core::load_all_conversations(*store_);
@@ -165,10 +207,16 @@ void EngineWorker::exportConversations(const QStringList& ids, bool all, const Q
     }
     const std::string text = core::render_export(records, all, *parsed);
     if (pdf) {
+        // writePdf writes PATH.part first: that name must not be a database either.
+        const Status part = core::check_export_destination(path.toStdString() + ".part", *store_);
+        if (!part.ok()) {
+            emit exportFinished(path, QString::fromStdString(part.message()));
+            return;
+        }
         emit exportFinished(path, writePdf(QString::fromStdString(text), path));
         return;
     }
-    const Status written = core::write_file_atomically(path.toStdString(), text);
+    const Status written = core::write_export_file(path.toStdString(), text, *store_);
     emit exportFinished(path, written.ok() ? QString() : QString::fromStdString(written.message()));
 }
 

@@ -67,7 +67,9 @@ class EngineWorker : public QObject {
     void historyFailed(const QString& error);
     void loadProgress(double fraction, const QString& stage);
     void modelLoaded(const ponder::gui::LoadedModelInfo& info);
-    void modelLoadFailed(const QString& folder, const QString& error);
+    // `modelKept`: the folder was refused before the loaded model was let go, so it still
+    // answers (a folder that is not a model must not cost the user the one that works).
+    void modelLoadFailed(const QString& folder, const QString& error, bool modelKept);
     void turnEvents(const QList<ponder::core::TurnEvent>& events);
     void turnFinished(const QString& conversationId, const QString& state, const QString& detail);
     void exportFinished(const QString& path, const QString& error);

@@ -64,7 +64,7 @@ void MessageListModel::load(core::ConversationRecord record) {
     const bool sameConversation =
         !rows_.empty() && record.conversation.id == record_.conversation.id;
     // What data() shows beyond the rows (generating, an approval prompt) ends with the reload.
-    const bool liveStateEnds = streaming_.has_value() || waiting_.has_value();
+    const bool liveStateEnds = streaming_.has_value() || waiting_.has_value() || turnLive_;
     record_ = std::move(record);
     index_.clear();
     for (size_t i = 0; i < record_.messages.size(); ++i)
@@ -72,6 +72,7 @@ void MessageListModel::load(core::ConversationRecord record) {
     const core::ConversationTree tree(record_.messages);
     path_ = tree.active_path(record_.conversation.active_leaf);
     streaming_.reset();
+    turnLive_ = false;
     waiting_.reset();
     waitingDescription_.clear();
     // The same conversation reloaded (an answer finished, another branch shown): update the
@@ -97,6 +98,7 @@ core::Message* MessageListModel::message(core::MessageId id) {
 
 void MessageListModel::applyEvents(const QList<core::TurnEvent>& events) {
     using Kind = core::TurnEvent::Kind;
+    if (!events.isEmpty()) turnLive_ = true;
     for (const core::TurnEvent& event : events) {
         switch (event.kind) {
             case Kind::message_started:
@@ -294,7 +296,10 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     const core::TranscriptRow* r = row(index.row());
     if (r == nullptr) return {};
     const bool last = index.row() == static_cast<int>(rows_.size()) - 1;
-    const bool generating = last && streaming_.has_value();
+    // Until the turn's final reload the answer is not finished, even between its messages:
+    // no Regenerate or Copy on an answer that waits for approval, and no footer of zeros.
+    const bool generating = last && (streaming_.has_value() || turnLive_) &&
+                            r->kind == core::TranscriptRow::Kind::answer;
     bool thinking = false;
     if (generating) {
         auto it = index_.find(*streaming_);

@@ -78,9 +78,12 @@ class MessageListModel : public QAbstractListModel {
     std::unordered_map<core::MessageId, size_t> index_;  // message id -> position in record_
     std::vector<core::TranscriptRow> rows_;
     std::optional<core::MessageId> streaming_;  // the message being generated
-    QElapsedTimer reasoningClock_;              // runs while analysis streams
-    std::optional<core::ToolCallId> waiting_;   // the call whose card shows the approval prompt
-    QString waitingDescription_;                // its tool's description, for the prompt
+    // A turn's events are being applied and its final reload has not come: the last row is an
+    // answer still being written (between its messages, or waiting for a tool's approval).
+    bool turnLive_ = false;
+    QElapsedTimer reasoningClock_;             // runs while analysis streams
+    std::optional<core::ToolCallId> waiting_;  // the call whose card shows the approval prompt
+    QString waitingDescription_;               // its tool's description, for the prompt
 };
 
 }  // namespace ponder::gui

@@ -44,7 +44,8 @@ for file in bin/ponder bin/ponder-cli share/ponder/o200k_base.tiktoken \
     share/applications/org.ponder.Ponder.desktop share/metainfo/org.ponder.Ponder.metainfo.xml \
     share/icons/hicolor/scalable/apps/org.ponder.Ponder.svg \
     share/icons/hicolor/256x256/apps/org.ponder.Ponder.png \
-    share/doc/ponder/demo-model-recipe/train.py share/doc/ponder/demo-model-recipe/README.md; do
+    share/doc/ponder/demo-model-recipe/train.py share/doc/ponder/demo-model-recipe/README.md \
+    share/doc/ponder/copyright; do
     [ -f "$prefix/$file" ] || fail "the package lacks $file"
 done
 # The trained demo model (tools/demo-model/README.md): what a first start chats with.

@@ -166,6 +166,30 @@ class TestGuiModels : public QObject {
         }
     }
 
+    // The sidebar's headings: pinned first, then by how recent, then by month.
+    void conversationGroupsByDate() {
+        using Row = ConversationListModel::Row;
+        const QDate today(2026, 12, 8);
+        auto at = [&](int daysAgo) {
+            return QDateTime(today.addDays(-daysAgo), QTime(10, 0)).toMSecsSinceEpoch();
+        };
+        QCOMPARE(ConversationListModel::groupOf(Row{"a", "t", true, {}, at(40)}, today),
+                 QString("Pinned"));
+        QCOMPARE(ConversationListModel::groupOf(Row{"a", "t", false, {}, at(0)}, today),
+                 QString("Today"));
+        QCOMPARE(ConversationListModel::groupOf(Row{"a", "t", false, {}, at(1)}, today),
+                 QString("Yesterday"));
+        QCOMPARE(ConversationListModel::groupOf(Row{"a", "t", false, {}, at(6)}, today),
+                 QString("Previous 7 days"));
+        QCOMPARE(ConversationListModel::groupOf(Row{"a", "t", false, {}, at(20)}, today),
+                 QLocale().toString(QDate(2026, 11, 18), QStringLiteral("MMMM")));
+        QCOMPARE(ConversationListModel::groupOf(Row{"a", "t", false, {}, at(400)}, today),
+                 QLocale().toString(today.addDays(-400), QStringLiteral("MMMM yyyy")));
+        // Search hits are ranked, not dated: no headings.
+        QCOMPARE(ConversationListModel::groupOf(Row{"a", "t", false, "<b>x</b>", at(0)}, today),
+                 QString());
+    }
+
   private:
     std::unique_ptr<QTemporaryDir> dir_;
     std::unique_ptr<core::HistoryStore> store_;

@@ -56,12 +56,39 @@ TestCase {
         compare(stopSpy.count, 1)
     }
 
-    function test_disabledWithReason() {
+    // Without a model (or while it loads) the box says why it cannot send, takes typing so
+    // nothing typed at launch is lost, and Enter keeps the text instead of sending it.
+    function test_cannotSendSaysWhyAndKeepsTyping() {
         const composer = createTemporaryObject(composerComponent, this, {disabledReason: "No model is loaded"})
+        sendSpy.target = composer
+        sendSpy.clear()
         const input = findChild(composer, "composerInput")
-        verify(!input.enabled)
         compare(input.placeholderText, "No model is loaded")
         verify(!findChild(composer, "composerButton").enabled)
+        input.forceActiveFocus()
+        keyClick("h")
+        keyClick("i")
+        keyClick(Qt.Key_Return)
+        compare(sendSpy.count, 0)
+        compare(input.text, "hi")
+        composer.disabledReason = ""
+        keyClick(Qt.Key_Return)
+        compare(sendSpy.count, 1)
+        compare(sendSpy.signalArguments[0][0], "hi")
+    }
+
+    // Tab leaves the box (no tab character is typed); Shift+Tab comes back.
+    function test_tabMovesFocusOut() {
+        const composer = createTemporaryObject(composerComponent, this)
+        const input = findChild(composer, "composerInput")
+        input.forceActiveFocus()
+        keyClick("a")
+        keyClick(Qt.Key_Tab)
+        compare(input.text, "a")
+        verify(!input.activeFocus)
+        keyClick(Qt.Key_Backtab, Qt.ShiftModifier)
+        verify(input.activeFocus)
+        compare(input.text, "a")
     }
 
     function test_koreanTextIsKept() {
