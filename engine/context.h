@@ -1,6 +1,6 @@
-// One conversation's state on a Model (design.md §2): the token history, the KV cache and the
-// position counter. A follow-up turn reuses the cache for the prefix it shares with the history
-// (`assign`), so only the new tokens are computed.
+// One conversation's state on a Model (docs/architecture.md §2): the token history, the KV cache
+// and the position counter. A follow-up turn reuses the cache for the prefix it shares with the
+// history (`assign`), so only the new tokens are computed.
 //
 // History vs evaluated: every token appended is in tokens(); evaluated() of them have their keys
 // and values in the cache. The two differ after a cancelled or failed append, after a truncation

@@ -1,5 +1,5 @@
-// A loaded gpt-oss model (design.md §2): immutable weights + config + the compute backend that
-// runs them. Shared by every Context (conversation) created from it.
+// A loaded gpt-oss model (docs/architecture.md §2): immutable weights + config + the compute
+// backend that runs them. Shared by every Context (conversation) created from it.
 //
 // Thread-safety: a Model is immutable after load; any thread may create contexts. Forward passes
 // of different contexts are serialised inside the backend (they share its threads).
@@ -74,7 +74,7 @@ class Model {
     // Bytes of all weight tensors (13,761,264,768 for gpt-oss-20b).
     std::uint64_t weight_bytes() const { return weight_bytes_; }
 
-    // Weight bytes one decoded token reads with MXFP4 kept packed (gpt-oss-spec.md §8): the
+    // Weight bytes one decoded token reads with MXFP4 kept packed (docs/gpt-oss.md §8): the
     // experts_per_token active experts of every layer, attention, router, norms, one embedding
     // row and the whole unembedding (3,708,089,088 for gpt-oss-20b).
     std::uint64_t weight_bytes_per_decoded_token() const;

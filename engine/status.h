@@ -1,4 +1,4 @@
-// Status and Result: how every public engine call reports failure (design.md §2).
+// Status and Result: how every public engine call reports failure (docs/architecture.md §2).
 // No exception crosses the engine API; a desktop app never aborts on a recoverable error.
 #pragma once
 

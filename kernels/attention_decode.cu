@@ -2,7 +2,7 @@
 // over the key range (flash-decoding). Block (kv_head, split) streams its share of that KV head's
 // keys once for all 8 query heads of the group (GQA): warp w is query head 8 kv_head + w. Each
 // split leaves an unnormalised (o, m, l) per head; the combine kernel merges the splits and adds
-// the sink's exp(sink - M) to the denominator (gpt-oss-spec.md §4.6). Scores live in the log2
+// the sink's exp(sink - M) to the denominator (docs/gpt-oss.md §4.6). Scores live in the log2
 // domain (scaled by log2 e) so every exponential is one exp2.
 //
 // Graph-friendly: the grid is fixed by num_splits; the position and hence the key range are read

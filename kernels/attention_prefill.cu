@@ -1,5 +1,5 @@
 // Prefill attention (flash attention 2 on bf16 tensor cores) with learned sinks and an optional
-// sliding window (gpt-oss-spec.md §4.6). Block (query tile, kv_head) takes 16 consecutive query
+// sliding window (docs/gpt-oss.md §4.6). Block (query tile, kv_head) takes 16 consecutive query
 // tokens; warp w computes query head 8 kv_head + w for them, so each K/V tile staged in shared
 // memory serves the 8 heads of the GQA group. Per 64-key tile: S = Q K^T (mma m16n8k16), mask,
 // online softmax in the log2 domain, O += P V with P re-packed from S's accumulators as the A
@@ -33,7 +33,11 @@ __global__ void __launch_bounds__(kQueriesPerKvHead * 32)
     const int t0 = blockIdx.x * kQueryRows;
     const int t_last = min(t0 + kQueryRows - 1, a.num_tokens - 1);
     const int pos0 = *a.pos0;
-    const int key_lo = cache.window > 0 ? max(0, pos0 + t0 - cache.window + 1) : 0;
+    // The window's first key, but never one this chunk has overwritten: decode bounds its keys by
+    // what the ring still holds the same way. A full layer's capacity is the session's maximum,
+    // so there the bound matters only for a cache smaller than the context.
+    const int key_lo = max(cache.window > 0 ? max(0, pos0 + t0 - cache.window + 1) : 0,
+                           pos0 + a.num_tokens - cache.capacity);
     const int key_hi = pos0 + t_last;
     const int tiles = (key_hi - key_lo + kKeyTile) / kKeyTile;
 
@@ -186,6 +190,12 @@ Status bf16_sdpa_sink_window_d64_prefill(const SdpaArgs& a, StreamHandle stream)
     PONDER_KERNELS_TRY(require_range(name, "num_kv_heads", a.num_kv_heads, 1, 64));
     PONDER_KERNELS_TRY(require_range(name, "cache.capacity", a.cache.capacity, 1, 1 << 24));
     PONDER_KERNELS_TRY(require_range(name, "cache.window", a.cache.window, 0, a.cache.capacity));
+    if (a.num_tokens >
+        a.cache.capacity) {  // the chunk's first keys would be overwritten by its last
+        return Status::error(StatusCode::invalid_argument,
+                             "%s: %d queries need a cache of at least as many slots, have %d", name,
+                             a.num_tokens, a.cache.capacity);
+    }
     if (a.cache.window > 0 && a.num_tokens + a.cache.window - 1 > a.cache.capacity) {
         return Status::error(StatusCode::invalid_argument,
                              "%s: %d queries need a sliding cache of at least %d slots, have %d",

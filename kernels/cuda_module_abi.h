@@ -1,10 +1,10 @@
 /* The C interface of the CUDA backend module (libponder_cuda.so).
  *
- * The CUDA backend is loaded at run time with dlopen (design.md §3): cuBLAS alone is ~0.5 GB of
- * shared libraries, and the app must start on machines that have neither them nor a GPU. The
- * engine sees only these plain-C functions, so the module and the app can be built separately.
- * Bump PONDER_CUDA_ABI_VERSION whenever a signature or struct here changes; the loader refuses a
- * module whose ponder_cuda_abi_version() differs.
+ * The CUDA backend is loaded at run time with dlopen (docs/architecture.md §3): cuBLAS alone is
+ * ~0.5 GB of shared libraries, and the app must start on machines that have neither them nor a
+ * GPU. The engine sees only these plain-C functions, so the module and the app can be built
+ * separately. Bump PONDER_CUDA_ABI_VERSION whenever a signature or struct here changes; the loader
+ * refuses a module whose ponder_cuda_abi_version() differs.
  *
  * Three exported symbols: ponder_cuda_abi_version, ponder_cuda_probe and ponder_cuda_get_api
  * (the table of everything else, so that the loader resolves one symbol per version).
@@ -66,7 +66,7 @@ typedef struct ponder_cuda_status {
 /* --- model ------------------------------------------------------------------------------- */
 
 /* The hyperparameters the device code needs (engine/model/config.h). RoPE tables are computed
- * by the engine (YaRN, gpt-oss-spec.md §4.5), so the module never re-derives them. */
+ * by the engine (YaRN, docs/gpt-oss.md §4.5), so the module never re-derives them. */
 typedef struct ponder_cuda_model_config {
     int64_t vocab_size;
     int64_t hidden_size;
@@ -87,7 +87,7 @@ typedef struct ponder_cuda_model_config {
     const uint8_t* layer_is_sliding; /* [num_layers], non-zero = sliding window layer */
 } ponder_cuda_model_config;
 
-/* An MXFP4 tensor in the checkpoint's layout (gpt-oss-spec.md §3). */
+/* An MXFP4 tensor in the checkpoint's layout (docs/gpt-oss.md §3). */
 typedef struct ponder_cuda_mxfp4 {
     const uint8_t* blocks; /* [E, rows, cols / 32, 16] */
     const uint8_t* scales; /* [E, rows, cols / 32] */

@@ -1,5 +1,5 @@
-// Dense bf16 GEMMs through cuBLAS (design.md §3: the right tool for prefill's q/k/v, o_proj and
-// router projections). cuBLAS is linked into libponder_cuda.so only, never into the app.
+// Dense bf16 GEMMs through cuBLAS (docs/architecture.md §3: the right tool for prefill's q/k/v,
+// o_proj and router projections). cuBLAS is linked into libponder_cuda.so only, never into the app.
 #pragma once
 
 #include "kernels/kernel_args.h"

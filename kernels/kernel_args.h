@@ -1,6 +1,6 @@
 // Argument structs of every CUDA kernel, shared by the host launchers (launchers.h) and the device
-// code, so that a field means the same thing on both sides (design.md §4). Plain C++17, no CUDA
-// headers: the engine, the tests and nvcc all include it.
+// code, so that a field means the same thing on both sides (docs/architecture.md §4). Plain C++17,
+// no CUDA headers: the engine, the tests and nvcc all include it.
 //
 // Conventions for every struct below:
 // - Pointers are device pointers unless a comment says otherwise; shapes are on the fields, row
@@ -19,7 +19,7 @@ namespace ponder::kernels {
 using bf16_bits = std::uint16_t;
 using f16_bits = std::uint16_t;
 
-// The shapes the kernels are specialised for (gpt-oss-20b/120b, gpt-oss-spec.md §1). The engine
+// The shapes the kernels are specialised for (gpt-oss-20b/120b, docs/gpt-oss.md §1). The engine
 // checks a loaded config against them once, with kernels::check_gpt_oss_shapes().
 inline constexpr int kHeadDim = 64;  // head_dim
 inline constexpr int kRopePairs = kHeadDim / 2;
@@ -52,7 +52,7 @@ struct EmbeddingArgs {
 };
 
 // x += delta (+ delta_bias); out = x * rsqrt(mean(x^2) + eps) * weight, rounded to bf16
-// (gpt-oss-spec.md §4.3: f32 statistics, scale after normalisation, bf16 result).
+// (docs/gpt-oss.md §4.3: f32 statistics, scale after normalisation, bf16 result).
 struct RmsnormArgs {
     float* x = nullptr;                     // [T, hidden] residual (written back when delta set)
     const float* delta = nullptr;           // [T, hidden] or nullptr: the block output to add
@@ -93,7 +93,7 @@ struct GemmArgs {
 // --- q/k/v + RoPE (qkv_rope.cu) ---------------------------------------------------------------
 
 // NeoX half-split RoPE on (d, d+32) pairs, YaRN folded into inv_freq and attention_factor
-// (gpt-oss-spec.md §4.4-4.5): c = m cos(p * inv_freq[i]), s = m sin(p * inv_freq[i]).
+// (docs/gpt-oss.md §4.4-4.5): c = m cos(p * inv_freq[i]), s = m sin(p * inv_freq[i]).
 struct RopeParams {
     const float* inv_freq = nullptr;     // [32] device, precomputed by the engine
     float attention_factor = 1.0f;       // m, multiplies cos and sin
@@ -101,7 +101,7 @@ struct RopeParams {
 };
 
 // The packed projection has (num_kv_heads * 8 + 2 * num_kv_heads) * 64 output rows: q heads,
-// then k heads, then v heads (gpt-oss-spec.md §4.4; HF's q/k/v weights concatenated by rows).
+// then k heads, then v heads (docs/gpt-oss.md §4.4; HF's q/k/v weights concatenated by rows).
 struct QkvRopeDecodeArgs {
     const bf16_bits* weight = nullptr;  // [qkv_rows, hidden]
     const bf16_bits* bias = nullptr;    // [qkv_rows]
@@ -126,7 +126,7 @@ struct QkvRopePrefillArgs {
 // --- attention (attention_decode.cu, attention_prefill.cu) -------------------------------------
 
 // Scaled dot-product attention with one learned sink logit per query head (unscaled, no value)
-// and an optional sliding window (gpt-oss-spec.md §4.6). Query t at position *pos0 + t attends
+// and an optional sliding window (docs/gpt-oss.md §4.6). Query t at position *pos0 + t attends
 // to keys j in [lo, *pos0 + t] read from cache slots j % capacity.
 struct SdpaArgs {
     const bf16_bits* q = nullptr;        // [T, num_kv_heads * 8, 64]
@@ -151,7 +151,7 @@ inline constexpr int kMaxSdpaSplits = 256;
 // --- router (router_topk.cu) ------------------------------------------------------------------
 
 // logits summed over num_partials slices (+ bias), top-4 by value (ties: lower expert index
-// first), softmax over the 4 selected (gpt-oss-spec.md §4.7).
+// first), softmax over the 4 selected (docs/gpt-oss.md §4.7).
 struct TopkSoftmaxArgs {
     const float* logits = nullptr;       // [num_partials, T, E]
     const bf16_bits* bias = nullptr;     // [E] or nullptr (already in the logits)
@@ -164,7 +164,7 @@ struct TopkSoftmaxArgs {
 
 // --- MoE experts (mxfp4_repack.cu, moe_decode.cu, moe_grouped.cu) ------------------------------
 
-// A checkpoint MXFP4 tensor (gpt-oss-spec.md §3): blocks [E, rows, cols/32, 16] (low nibble =
+// A checkpoint MXFP4 tensor (docs/gpt-oss.md §3): blocks [E, rows, cols/32, 16] (low nibble =
 // even element) and scales [E, rows, cols/32] (2^(s-127)). u8_mxfp4_repack_mma rewrites it into
 // the "MMA tile layout" the expert kernels read (mxfp4_layout.h): same bytes, reordered so that
 // each lane of a warp loads its tensor-core fragments with one 16-byte load.

@@ -1,6 +1,7 @@
 // How the kernels layer reports failure: every launcher and helper returns a Status (code +
 // message), never aborts and never throws. The engine maps it to its own ponder::Status; this
-// layer cannot include engine headers (design.md §1). Plain C++17 so nvcc-compiled files use it.
+// layer cannot include engine headers (docs/architecture.md §1). Plain C++17 so nvcc-compiled files
+// use it.
 #pragma once
 
 namespace ponder::kernels {

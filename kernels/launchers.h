@@ -1,10 +1,10 @@
-// The C++ launcher API of the CUDA kernels (design.md §4). Each launcher carries the name of the
-// kernel it launches (<activation dtype>_<weight dtype>w_<op>[_<specialisation>]), validates its
-// arguments (returning invalid_argument with expected vs actual) and enqueues on `stream` without
-// synchronising: no launcher waits for the device, allocates, or copies to the host, so a decode
-// step built from them can be captured in a CUDA graph and replayed (positions are read from
-// device memory). Thread-safety: launchers keep no state; two threads may launch on different
-// streams concurrently, provided they do not share scratch buffers.
+// The C++ launcher API of the CUDA kernels (docs/architecture.md §4). Each launcher carries the
+// name of the kernel it launches (<activation dtype>_<weight dtype>w_<op>[_<specialisation>]),
+// validates its arguments (returning invalid_argument with expected vs actual) and enqueues on
+// `stream` without synchronising: no launcher waits for the device, allocates, or copies to the
+// host, so a decode step built from them can be captured in a CUDA graph and replayed (positions
+// are read from device memory). Thread-safety: launchers keep no state; two threads may launch on
+// different streams concurrently, provided they do not share scratch buffers.
 //
 // Built only with a CUDA toolkit (libponder_cuda_kernels, linked into libponder_cuda.so and the
 // gpu tests). Argument structs: kernels/kernel_args.h.

@@ -65,7 +65,7 @@ __device__ __forceinline__ uint4 bf16x8_to_f16x8_mma_order(uint4 w) {
                       pack_f16x2(e5, e7));
 }
 
-// Clamped SwiGLU of gpt-oss (gpt-oss-spec.md §4.7): gate clamped above only, up both sides, +1.
+// Clamped SwiGLU of gpt-oss (docs/gpt-oss.md §4.7): gate clamped above only, up both sides, +1.
 __device__ __forceinline__ float swiglu(float gate, float up, float limit, float alpha) {
     gate = fminf(gate, limit);
     up = fminf(fmaxf(up, -limit), limit);

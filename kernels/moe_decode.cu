@@ -1,4 +1,4 @@
-// MoE for one decode token (gpt-oss-spec.md §4.7), MXFP4 experts kept packed (mxfp4_layout.h):
+// MoE for one decode token (docs/gpt-oss.md §4.7), MXFP4 experts kept packed (mxfp4_layout.h):
 //   gate_up: for each of the 4 selected experts, W1 x + b1 and the clamped SwiGLU -> act (fp16)
 //   down:    for each output row, sum over the 4 experts of w_n (W2 act_n + b2) -> residual
 // Weights stream through tensor-core MMA with the token in column 0 of the 8-column B operand:

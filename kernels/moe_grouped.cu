@@ -1,4 +1,4 @@
-// MoE for a prefill chunk of T tokens (gpt-oss-spec.md §4.7), MXFP4 experts kept packed:
+// MoE for a prefill chunk of T tokens (docs/gpt-oss.md §4.7), MXFP4 experts kept packed:
 //   i32_moe_group_by_expert                 the 4T (token, slot) pairs sorted by expert, stable
 //   bf16_mxfp4w_moe_gate_up_swiglu_grouped  per (64-row block, 64-slot expert tile): W1 x + b1,
 //                                           SwiGLU -> act [4T, I] (fp16, MMA order)

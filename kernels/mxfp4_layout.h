@@ -16,7 +16,7 @@
 namespace ponder::kernels {
 
 // Decodes the 8 nibbles of one little-endian 32-bit word of MXFP4 blocks (element i = nibble i:
-// the low nibble of byte j is element 2j, the high nibble element 2j+1; gpt-oss-spec.md §3.2)
+// the low nibble of byte j is element 2j, the high nibble element 2j+1; docs/gpt-oss.md §3.2)
 // into four fp16x2 words, each half = E2M1(nibble) * 2^-14 exactly:
 //   out[0] = (e0, e2)   out[1] = (e4, e6)   out[2] = (e1, e3)   out[3] = (e5, e7)
 // (low half first). The pairing is free because the activations are stored in the same order

@@ -1,6 +1,6 @@
 // q/k/v projection epilogue: bias, NeoX RoPE with YaRN's inv_freq and attention factor (pairs
 // (i, i+32) of each 64-dim head; q and k only), q out in bf16, k and v into the cache slot of the
-// token's position (gpt-oss-spec.md §4.4-4.5, §4.9). Decode fuses the mat-vec into the same pass:
+// token's position (docs/gpt-oss.md §4.4-4.5, §4.9). Decode fuses the mat-vec into the same pass:
 // one warp computes both rows of a RoPE pair, so the rotation needs no exchange between warps.
 #include "kernels/launch_checks.h"
 #include "kernels/matvec_warp.cuh"

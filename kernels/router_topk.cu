@@ -1,6 +1,8 @@
-// Router top-4 + softmax (gpt-oss-spec.md §4.7): sums the router mat-vec's column slices (+ bias),
+// Router top-4 + softmax (docs/gpt-oss.md §4.7): sums the router mat-vec's column slices (+ bias),
 // picks the 4 largest logits (ties: lower expert index first, as Metal's reference does) and
 // softmaxes over those 4 only. One warp per token; lane l holds experts l, l + 32, ...
+// A NaN logit counts as -inf: (value desc, index asc) is then a total order every lane agrees on,
+// so the 4 ids are always valid and distinct, and decode and prefill route a token alike.
 #include "kernels/cuda_common.cuh"
 #include "kernels/launch_checks.h"
 
@@ -24,7 +26,8 @@ __global__ void __launch_bounds__(kWarps * 32) f32_topk_softmax_k4(TopkSoftmaxAr
         for (int p = 0; p < a.num_partials; ++p) {  // slices in order, as the reference sums them
             sum += a.logits[(static_cast<std::size_t>(p) * a.num_tokens + t) * kExperts + e];
         }
-        values[v] = a.bias ? sum + bf16_to_f32(a.bias[e]) : sum;
+        const float logit = a.bias ? sum + bf16_to_f32(a.bias[e]) : sum;
+        values[v] = isnan(logit) ? -INFINITY : logit;
     }
     unsigned taken = 0;  // bit v: expert v * 32 + lane already selected
     float selected[kTopK];
@@ -60,7 +63,8 @@ __global__ void __launch_bounds__(kWarps * 32) f32_topk_softmax_k4(TopkSoftmaxAr
         float exps[kTopK], sum = 0.0f;
 #pragma unroll
         for (int n = 0; n < kTopK; ++n) {
-            exps[n] = expf(selected[n] - selected[0]);
+            // Equal to the top: weight 1 even when both are infinite (inf - inf would be NaN).
+            exps[n] = selected[n] == selected[0] ? 1.0f : expf(selected[n] - selected[0]);
             sum += exps[n];
         }
 #pragma unroll

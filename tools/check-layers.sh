@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Enforces design.md §1: dependencies point one way only
+# Enforces docs/architecture.md §1: dependencies point one way only
 #   kernels -> engine -> app/core -> app/cli, app/gui -> ui
 # A file may include project headers from its own layer and the layers below it; the Qt-free
 # layers (kernels, engine, app/core, app/cli) include no Qt header at all.

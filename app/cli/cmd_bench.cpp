@@ -1,8 +1,8 @@
 // `ponder-cli bench --model DIR [--backend cpu|cuda] [--prompt-tokens N] [--gen-tokens N]
 //  [--context-depth D] [--threads N] [--layout ...]`: load time, prefill and decode speed, and
 // decode's memory traffic next to this machine's memcpy bandwidth measured in the same run
-// (design.md §7: benchmarks print the ratio to the physical limit). Decode of a batch of one is
-// memory-bound: every token reads the active weights once. --backend cuda runs the CUDA half
+// (docs/architecture.md §7: benchmarks print the ratio to the physical limit). Decode of a batch of
+// one is memory-bound: every token reads the active weights once. --backend cuda runs the CUDA half
 // (cmd_bench_cuda.cpp), which also takes --random-weights, --depth-fill, --prefill-chunk, --seed.
 #include <sys/resource.h>
 

@@ -1,7 +1,8 @@
 // `ponder-cli bench --backend cuda`: prefill and decode speed of the CUDA backend, decode's
 // memory traffic against the device-to-device copy bandwidth measured in the same run, and the
-// device memory used (design.md §7). Decode draws each token greedily on the GPU and feeds it
-// back, so the loop moves 4 bytes per token to the host, as generation with device sampling does.
+// device memory used (docs/architecture.md §7). Decode draws each token greedily on the GPU and
+// feeds it back, so the loop moves 4 bytes per token to the host, as generation with device
+// sampling does.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

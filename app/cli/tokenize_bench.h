@@ -1,5 +1,6 @@
 // `ponder-cli tokenize --bench`: encode/decode throughput on 1 MiB of mixed-language text, single
-// thread, printed as a table (design.md §7: benchmarks are programs, not timed assertions).
+// thread, printed as a table (docs/architecture.md §7: benchmarks are programs, not timed
+// assertions).
 #pragma once
 
 #include <string>

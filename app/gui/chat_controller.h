@@ -1,8 +1,8 @@
-// What the window talks to (design.md §6): the conversation list, the open conversation's
-// messages and settings, the model's state, and every user action (send, stop, regenerate, edit,
-// branch, rename, pin, delete with undo, export, import, load a model, approve a tool call).
-// Lives on the UI thread and never waits for the engine: work goes to the EngineWorker's thread
-// as queued calls, and its results come back as queued signals.
+// What the window talks to (docs/architecture.md §6): the conversation list, the open
+// conversation's messages and settings, the model's state, and every user action (send, stop,
+// regenerate, edit, branch, rename, pin, delete with undo, export, import, load a model, approve a
+// tool call). Lives on the UI thread and never waits for the engine: work goes to the
+// EngineWorker's thread as queued calls, and its results come back as queued signals.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>

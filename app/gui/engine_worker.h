@@ -1,7 +1,7 @@
-// The one thread that owns the engine (design.md §6): the loaded model, its tokenizer, the KV
-// cache, a history connection for writing answers and the tools the model may call. The UI
-// thread talks to it only through queued signals and slots; Stop and Cancel are atomics the UI
-// sets directly, so they are felt within one token (the engine checks them between layers).
+// The one thread that owns the engine (docs/architecture.md §6): the loaded model, its tokenizer,
+// the KV cache, a history connection for writing answers and the tools the model may call. The UI
+// thread talks to it only through queued signals and slots; Stop and Cancel are atomics the UI sets
+// directly, so they are felt within one token (the engine checks them between layers).
 //
 // Tool approval: when the model calls a tool that needs the user's consent, the turn waits on
 // this thread inside the ApprovalGate, approvalRequested() carries the request to the UI thread,

@@ -1,6 +1,6 @@
 // Coalesces a turn's events so the window repaints at most ~60 times a second however fast
-// tokens come (design.md §6). Lives on the engine worker's thread: push() every event as it
-// happens; when the batch is due (or a structural event arrives), take() returns it for one
+// tokens come (docs/architecture.md §6). Lives on the engine worker's thread: push() every event as
+// it happens; when the batch is due (or a structural event arrives), take() returns it for one
 // queued signal to the UI thread. Consecutive text deltas of the same message are merged.
 #pragma once
 

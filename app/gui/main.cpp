@@ -1,4 +1,5 @@
-// The Ponder desktop app: builds the objects, loads the QML UI, and nothing else (design.md §6).
+// The Ponder desktop app: builds the objects, loads the QML UI, and nothing else
+// (docs/architecture.md §6).
 #include <QtQml/qqmlextensionplugin.h>
 #include <QCommandLineParser>
 #include <QFileInfo>

@@ -1,6 +1,6 @@
-// What a Context needs from a compute backend (design.md §3): a Backend runs the model over a
-// Model's weights; a Session is one conversation's state on it (the KV cache). The CPU backend
-// is the reference implementation; a CUDA backend implements the same two interfaces.
+// What a Context needs from a compute backend (docs/architecture.md §3): a Backend runs the model
+// over a Model's weights; a Session is one conversation's state on it (the KV cache). The CPU
+// backend is the reference implementation; a CUDA backend implements the same two interfaces.
 #pragma once
 
 #include <atomic>
@@ -21,7 +21,7 @@ enum class LogitsWanted {
     all,   // logits of every token: [tokens, vocab]
 };
 
-// Observes named intermediates of the forward pass (gpt-oss-spec.md §4), for debugging a wrong
+// Observes named intermediates of the forward pass (docs/gpt-oss.md §4), for debugging a wrong
 // result layer by layer: `name` is e.g. "attn_out", "resid_after_attn", "router_logits",
 // "topk_w", "moe_out", "resid_after_mlp" with `layer` >= 0, or "embed", "final_norm" with
 // layer -1. data is [rows = tokens of the call, cols], valid during the call only.

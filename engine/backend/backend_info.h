@@ -1,5 +1,5 @@
-// Which compute backend runs the model, and why (design.md §3): CUDA when a usable device and
-// the CUDA module exist, otherwise the CPU, with the reason shown to the user.
+// Which compute backend runs the model, and why (docs/architecture.md §3): CUDA when a usable
+// device and the CUDA module exist, otherwise the CPU, with the reason shown to the user.
 #pragma once
 
 #include <cstdint>

@@ -74,7 +74,7 @@ struct AbiModel {
         config.rms_norm_eps = static_cast<float>(c.rms_norm_eps);
         config.swiglu_limit = static_cast<float>(c.swiglu_limit);
         config.swiglu_alpha = static_cast<float>(c.swiglu_alpha);
-        // The same YaRN table as the CPU backend (gpt-oss-spec.md §4.5); the kernels take the
+        // The same YaRN table as the CPU backend (docs/gpt-oss.md §4.5); the kernels take the
         // first head_dim / 2 = 32 entries (other head sizes are refused by the module).
         const cpu::YarnRope rope = cpu::YarnRope::from_config(c);
         config.rope_attention_factor = rope.attention_factor;

@@ -1,7 +1,7 @@
-// The CUDA backend (design.md §3), host side: a Backend/Session pair over the module's C table
-// (libponder_cuda.so, kernels/cuda_module_abi.h), loaded at run time by CudaModule. The model's
-// weights are copied to the GPU once (MXFP4 experts stay packed); each session owns a KV cache
-// on the device; a one-token forward replays a captured CUDA graph.
+// The CUDA backend (docs/architecture.md §3), host side: a Backend/Session pair over the module's C
+// table (libponder_cuda.so, kernels/cuda_module_abi.h), loaded at run time by CudaModule. The
+// model's weights are copied to the GPU once (MXFP4 experts stay packed); each session owns a KV
+// cache on the device; a one-token forward replays a captured CUDA graph.
 //
 // Thread-safety: as the CPU backend: the model is shared, forward passes of different sessions
 // are serialised inside the module, one session is used by one thread at a time.

@@ -1,5 +1,5 @@
 // Scaled dot-product attention with learned sinks and an optional sliding window
-// (gpt-oss-spec.md §4.6), over one layer's KV cache.
+// (docs/gpt-oss.md §4.6), over one layer's KV cache.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// The CPU backend (design.md §3): the reference implementation and the fallback where no GPU
-// is. A CpuBackend wraps the transformer over one model's weights; each CpuSession owns one
+// The CPU backend (docs/architecture.md §3): the reference implementation and the fallback where no
+// GPU is. A CpuBackend wraps the transformer over one model's weights; each CpuSession owns one
 // conversation's KV cache and scratch.
 #pragma once
 

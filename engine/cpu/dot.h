@@ -27,7 +27,7 @@ struct DotKernels {
     void (*bf16_rows)(const bf16* w, const float* x, std::int64_t x_stride, int batch,
                       std::int64_t n, float* out);
 
-    // The same for one MXFP4 row (gpt-oss-spec.md §3): `blocks` [n_blocks, 16] packed nibbles
+    // The same for one MXFP4 row (docs/gpt-oss.md §3): `blocks` [n_blocks, 16] packed nibbles
     // (low nibble = even element), `scales` [n_blocks] E8M0 exponents (2^(s-127)); the row has
     // n_blocks * 32 elements. x must be in the kernel's order: see mxfp4_order_x.
     void (*mxfp4_rows)(const std::uint8_t* blocks, const std::uint8_t* scales, const float* x,

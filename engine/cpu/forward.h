@@ -1,4 +1,4 @@
-// The gpt-oss forward pass on the CPU (gpt-oss-spec.md §4), f32 activations from bf16/MXFP4
+// The gpt-oss forward pass on the CPU (docs/gpt-oss.md §4), f32 activations from bf16/MXFP4
 // weights read in place. It reads like the model:
 //   embed -> per layer (attention block, MoE block) -> final norm -> unembed
 // with every intermediate in a named buffer of Activations.

@@ -1,4 +1,4 @@
-// Cached keys (after RoPE) and values of one attention layer (gpt-oss-spec.md §4.9), in f32.
+// Cached keys (after RoPE) and values of one attention layer (docs/gpt-oss.md §4.9), in f32.
 // A full-attention layer keeps every position; a sliding layer keeps a ring of `capacity`
 // positions, at least its window, so its memory does not grow with the conversation.
 // Positions are absolute; the cache holds the contiguous range [begin(), end()).

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "engine/cpu/matmul.h"
 
 namespace ponder::cpu {
+
+namespace {
+constexpr float kNegativeInfinity = -std::numeric_limits<float>::infinity();
+}  // namespace
 
 void route_top_k(const float* logits, std::int64_t batch, std::int64_t num_experts, std::int64_t k,
                  std::int32_t* experts, float* weights) {
@@ -17,18 +22,23 @@ void route_top_k(const float* logits, std::int64_t batch, std::int64_t num_exper
         std::fill(taken.begin(), taken.end(), false);
         for (std::int64_t n = 0; n < k; ++n) {
             std::int64_t best = -1;
+            float best_value = 0.0f;
             for (std::int64_t e = 0; e < num_experts; ++e) {
+                const float value = std::isnan(row[e]) ? kNegativeInfinity : row[e];
                 // Strictly greater: among equal logits the lowest index wins.
-                if (!taken[static_cast<size_t>(e)] && (best < 0 || row[e] > row[best])) best = e;
+                if (!taken[static_cast<size_t>(e)] && (best < 0 || value > best_value)) {
+                    best = e;
+                    best_value = value;
+                }
             }
             taken[static_cast<size_t>(best)] = true;
             chosen[n] = static_cast<std::int32_t>(best);
-            w[n] = row[best];
+            w[n] = best_value;
         }
         const float top = w[0];
         float sum = 0.0f;
         for (std::int64_t n = 0; n < k; ++n) {
-            w[n] = std::exp(w[n] - top);
+            w[n] = w[n] == top ? 1.0f : std::exp(w[n] - top);  // inf - inf would be NaN
             sum += w[n];
         }
         for (std::int64_t n = 0; n < k; ++n)

@@ -1,4 +1,4 @@
-// The mixture-of-experts block's pieces (gpt-oss-spec.md §4.7): top-k routing on raw router
+// The mixture-of-experts block's pieces (docs/gpt-oss.md §4.7): top-k routing on raw router
 // logits followed by a softmax over the k chosen, and the clamped SwiGLU between the two MXFP4
 // expert matrices.
 #pragma once
@@ -14,7 +14,8 @@ namespace ponder::cpu {
 
 // For each of `batch` rows of router logits [batch, num_experts]: the k largest logits, largest
 // first (equal logits: the lower expert index first, as Metal's kernel), and their softmax.
-// experts/weights are [batch, k].
+// experts/weights are [batch, k]. A NaN logit counts as -inf, so the k ids are always valid and
+// distinct, as the CUDA router's; logits equal to the top one weigh exp(0) = 1 even when infinite.
 void route_top_k(const float* logits, std::int64_t batch, std::int64_t num_experts, std::int64_t k,
                  std::int32_t* experts, float* weights);
 

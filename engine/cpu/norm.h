@@ -1,4 +1,4 @@
-// RMSNorm (gpt-oss-spec.md §4.3): y = x / sqrt(mean(x^2) + eps) * scale, the learned scale applied
+// RMSNorm (docs/gpt-oss.md §4.3): y = x / sqrt(mean(x^2) + eps) * scale, the learned scale applied
 // after normalising (no "1 + scale").
 #pragma once
 

@@ -1,4 +1,4 @@
-// Rotary position embedding as gpt-oss uses it (gpt-oss-spec.md §4.4-4.5): NeoX half-split pairs
+// Rotary position embedding as gpt-oss uses it (docs/gpt-oss.md §4.4-4.5): NeoX half-split pairs
 // (i, i + d/2), YaRN inverse frequencies with the ramp used untruncated, and the YaRN attention
 // factor m multiplied into both cos and sin (so q.k scales by m^2). Same table for every layer
 // and every position: YaRN is always on, also below the original context length.

@@ -1,6 +1,6 @@
-// The generation loop (design.md §2): evaluate the prompt, then sample, report and evaluate one
-// token at a time until a stop token, the token limit, the callback, the context limit or the
-// cancel flag ends it.
+// The generation loop (docs/architecture.md §2): evaluate the prompt, then sample, report and
+// evaluate one token at a time until a stop token, the token limit, the callback, the context limit
+// or the cancel flag ends it.
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,5 @@
-// Picks the next token from logits (design.md §2): greedy at temperature 0, otherwise a draw
-// from the softmax of logits / temperature restricted, in this order, by top-k (the k most
+// Picks the next token from logits (docs/architecture.md §2): greedy at temperature 0, otherwise a
+// draw from the softmax of logits / temperature restricted, in this order, by top-k (the k most
 // likely), top-p (the smallest most-likely set whose probability reaches p) and min-p (tokens at
 // least min_p times as likely as the most likely one), renormalised.
 //

@@ -1,4 +1,4 @@
-// A harmony conversation as typed data (gpt-oss-spec.md §6): the system message's fields, the
+// A harmony conversation as typed data (docs/gpt-oss.md §6): the system message's fields, the
 // developer message's instructions and function tools, and the ordinary messages with author,
 // recipient, channel and content type. The renderer (renderer.h) turns it into the exact prompt;
 // the stream parser (stream_parser.h) turns model output back into messages.
@@ -75,7 +75,7 @@ struct Message {
     // An assistant call of `recipient` (e.g. "functions.get_temp") with JSON `arguments`.
     static Message tool_call(std::string recipient, std::string arguments);
     // The result of tool `tool_name` (e.g. "functions.get_temp"): authored by the tool, addressed
-    // to the assistant, on the commentary channel (spec §6.4).
+    // to the assistant, on the commentary channel (docs/gpt-oss.md §6.4).
     static Message tool_result(std::string tool_name, std::string output);
 
     bool operator==(const Message&) const = default;

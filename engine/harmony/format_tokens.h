@@ -26,8 +26,8 @@ class FormatTokenIds {
     TokenId id(FormatToken token) const { return ids_[static_cast<std::size_t>(token)]; }
     // Which format token `id` is, if any.
     std::optional<FormatToken> classify(TokenId id) const;
-    // Generation stops here (spec §6.5): <|return|> ends the answer, <|call|> a tool call.
-    // <|end|> is not a stop token: the model continues with the next message.
+    // Generation stops here (docs/gpt-oss.md §6.5): <|return|> ends the answer, <|call|> a tool
+    // call. <|end|> is not a stop token: the model continues with the next message.
     std::array<TokenId, 2> stop_tokens() const {
         return {id(FormatToken::return_), id(FormatToken::call)};
     }

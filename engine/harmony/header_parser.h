@@ -1,6 +1,7 @@
-// Parsing the header of a harmony message, the text between <|start|> and <|message|> (gpt-oss-spec
-// §6.9), leniently: models put the recipient before or after the channel, glue <|constrain|> to the
-// recipient, or leave the channel out, and tool messages are authored by a tool name.
+// Parsing the header of a harmony message, the text between <|start|> and <|message|>
+// (docs/gpt-oss.md §6.7), leniently: models put the recipient before or after the channel, glue
+// <|constrain|> to the recipient, or leave the channel out, and tool messages are authored by a
+// tool name.
 #pragma once
 
 #include <optional>

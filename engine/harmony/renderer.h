@@ -1,6 +1,6 @@
-// Renders a Conversation into the exact harmony prompt gpt-oss was trained on (gpt-oss-spec.md
-// §6.1-6.6), as token ids for the model or as text for people and tests. Both forms come from one
-// walk over the conversation, so decode(render_tokens(c)) == render_text(c).
+// Renders a Conversation into the exact harmony prompt gpt-oss was trained on
+// (docs/gpt-oss.md §6.1-6.6), as token ids for the model or as text for people and tests. Both
+// forms come from one walk over the conversation, so decode(render_tokens(c)) == render_text(c).
 //
 // Rules worth knowing: each text piece (role, " to=R", channel name, content type, content) is
 // encoded separately and the format tokens are inserted as single ids; an assistant message with a
@@ -20,9 +20,9 @@ namespace ponder::harmony {
 
 struct RenderOptions {
     // When the last assistant message is on the final channel, leave out every analysis message
-    // that comes before the first final-channel message (harmony's rule, spec §6.6): a finished
-    // turn's chain of thought is not shown to the model again; a tool-call chain in progress keeps
-    // it.
+    // that comes before the first final-channel message (harmony's rule, docs/gpt-oss.md §6.6): a
+    // finished turn's chain of thought is not shown to the model again; a tool-call chain in
+    // progress keeps it.
     bool auto_drop_analysis = true;
 };
 

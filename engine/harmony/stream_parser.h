@@ -1,4 +1,4 @@
-// Parses model output token by token into harmony messages (gpt-oss-spec.md §6.9), for showing
+// Parses model output token by token into harmony messages (docs/gpt-oss.md §6.7), for showing
 // reasoning, answers and tool calls while they are generated.
 //
 // Tolerant by design: a real model puts the recipient after the channel, glues <|constrain|> to the

@@ -1,5 +1,5 @@
 // How tools are described to the model: JSON Schema rendered as TypeScript types inside a
-// "namespace" block (gpt-oss-spec.md §6.3), and the fixed built-in browser and python sections.
+// "namespace" block (docs/gpt-oss.md §6.3), and the fixed built-in browser and python sections.
 #pragma once
 
 #include <optional>

@@ -1,6 +1,6 @@
-// A read-only memory mapping of a whole file (design.md §5: weights are mapped, never copied).
-// The kernel pages data in on first touch, so opening a 13 GB checkpoint costs almost nothing
-// until a tensor is read, and pages shared with the page cache are not duplicated.
+// A read-only memory mapping of a whole file (docs/architecture.md §5: weights are mapped, never
+// copied). The kernel pages data in on first touch, so opening a 13 GB checkpoint costs almost
+// nothing until a tensor is read, and pages shared with the page cache are not duplicated.
 #pragma once
 
 #include <cstdint>

@@ -2,9 +2,9 @@
 // header length N, N bytes of JSON {name: {dtype, shape, data_offsets}, "__metadata__": {...}},
 // then the tensor data; data_offsets are relative to the end of the header.
 //
-// parse_safetensors is a pure function of the bytes (design.md §5) and treats them as hostile: it
-// never reads outside the span, never trusts a length or offset it has not checked, and reports
-// every defect as bad_model naming the file and, where there is one, the tensor.
+// parse_safetensors is a pure function of the bytes (docs/architecture.md §5) and treats them as
+// hostile: it never reads outside the span, never trusts a length or offset it has not checked, and
+// reports every defect as bad_model naming the file and, where there is one, the tensor.
 #pragma once
 
 #include <cstdint>

@@ -325,8 +325,8 @@ void CheckpointLoader::bind(const TensorSpec& spec, const std::uint8_t* data) {
             layer.v_bias = values;
             break;
         case TensorRole::qkv_weight:
-            // Rows [0, q) are q, [q, q + kv) are k, the rest v (spec §2.2): row slices of a
-            // row-major matrix are themselves contiguous matrices, so pointers suffice.
+            // Rows [0, q) are q, [q, q + kv) are k, the rest v (docs/gpt-oss.md §2.2): row slices
+            // of a row-major matrix are themselves contiguous matrices, so pointers suffice.
             layer.q_weight = values;
             layer.k_weight = values + config.q_width() * hidden;
             layer.v_weight = values + (config.q_width() + config.kv_width()) * hidden;

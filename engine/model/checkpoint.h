@@ -1,5 +1,6 @@
 // Opening a gpt-oss model folder: config + memory-mapped safetensors, every tensor checked by
-// name, dtype and shape, bound into ModelWeights (design.md §2 and §5, gpt-oss-spec.md §1-3).
+// name, dtype and shape, bound into ModelWeights (docs/architecture.md §2 and §5,
+// docs/gpt-oss.md §1-3).
 //
 // Folder layouts understood (CheckpointLayout::automatic tries them in this order):
 //   hf        DIR/config.json + DIR/model.safetensors.index.json (shards resolved through its

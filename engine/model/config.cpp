@@ -186,7 +186,7 @@ void read_layer_types(FieldReader& fields, ModelConfig& config) {
     config.layer_is_sliding.clear();
     const json* types = fields.find("layer_types");
     if (types == nullptr || types->is_null()) {
-        // gpt-oss-spec.md §1.2: even layers use the sliding window, odd layers attend fully.
+        // docs/gpt-oss.md §1.2: even layers use the sliding window, odd layers attend fully.
         for (std::int64_t i = 0; i < config.num_layers; ++i) {
             config.layer_is_sliding.push_back(i % 2 == 0);
         }

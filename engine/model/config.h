@@ -1,5 +1,5 @@
 // gpt-oss hyperparameters, read from a model folder's config.json (HF names) or
-// original/config.json (OpenAI names). gpt-oss-spec.md §1. Every field comes from the file, so the
+// original/config.json (OpenAI names). docs/gpt-oss.md §1. Every field comes from the file, so the
 // tiny test models and the real 20b/120b run through the same code.
 #pragma once
 

@@ -421,8 +421,8 @@ Status write_random_checkpoint(const ModelConfig& config, const fs::path& dir,
         if (!status.ok()) return status;
     }
     if (!hf) {
-        // OpenAI's name -> logical dtype table (spec §2.2): FP4 blocks and UE8 scales are U8 on
-        // disk.
+        // OpenAI's name -> logical dtype table (docs/gpt-oss.md §2.2): FP4 blocks and UE8 scales
+        // are U8 on disk.
         ordered_json dtypes;
         for (const TensorSpec& spec : specs) {
             const bool blocks =

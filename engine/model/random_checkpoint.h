@@ -1,5 +1,5 @@
 // Random-weight gpt-oss checkpoints with the real tensor names, dtypes, shapes and MXFP4 packing
-// (gpt-oss-spec.md §2-3), for tests, benchmarks and trying the app without downloading weights.
+// (docs/gpt-oss.md §2-3), for tests, benchmarks and trying the app without downloading weights.
 // Values are sized so that activations stay sane through a forward pass: BF16 matrices ~
 // N(0, 1/fan_in), norms ~1, sinks and biases ~0, MXFP4 scales chosen so that a dequantized row
 // has a standard deviation of about 1/sqrt(fan_in).

@@ -1,4 +1,4 @@
-// The tensors a gpt-oss checkpoint must contain, by layout (gpt-oss-spec.md §2): names, dtypes
+// The tensors a gpt-oss checkpoint must contain, by layout (docs/gpt-oss.md §2): names, dtypes
 // and shapes computed from the config. The loader checks files against this list and the
 // random-checkpoint writer writes exactly this list, so the two cannot drift apart.
 #pragma once

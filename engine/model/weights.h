@@ -1,5 +1,5 @@
 // Views of a loaded checkpoint's tensors, bound by name and checked against the config
-// (gpt-oss-spec.md §2-3). Pointers point into memory-mapped files: no copy of the weights exists.
+// (docs/gpt-oss.md §2-3). Pointers point into memory-mapped files: no copy of the weights exists.
 // Both checkpoint layouts bind to this one struct; in the original/ layout q, k and v point at
 // row slices of the packed qkv tensor (rows are contiguous, so no repacking is needed).
 #pragma once
@@ -11,8 +11,8 @@
 
 namespace ponder {
 
-// MXFP4 expert weights, packed as in the checkpoint (spec §3): for expert e, output row r and
-// input index k, the value is FP4[nibble(blocks[e][r][k/32][(k%32)/2])] *
+// MXFP4 expert weights, packed as in the checkpoint (docs/gpt-oss.md §3): for expert e, output row
+// r and input index k, the value is FP4[nibble(blocks[e][r][k/32][(k%32)/2])] *
 // 2^(scales[e][r][k/32]-127), low nibble = even k.
 struct Mxfp4Tensor {
     const std::uint8_t* blocks = nullptr;  // [experts, rows, cols/32, 16]

@@ -1,4 +1,4 @@
-// MXFP4 as stored in gpt-oss checkpoints (gpt-oss-spec.md §3): blocks of 32 E2M1 values along the
+// MXFP4 as stored in gpt-oss checkpoints (docs/gpt-oss.md §3): blocks of 32 E2M1 values along the
 // input dimension, 16 bytes per block with the LOW nibble holding the even element, and one E8M0
 // scale byte per block meaning 2^(byte - 127). Scalar reference code: the CPU backend's SIMD
 // paths and the CUDA kernels are tested against these functions.

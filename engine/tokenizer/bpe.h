@@ -1,4 +1,4 @@
-// Byte-pair encoding with tiktoken semantics (gpt-oss-spec.md §5.1): inside one pre-token, keep
+// Byte-pair encoding with tiktoken semantics (docs/gpt-oss.md §5.1): inside one pre-token, keep
 // merging the adjacent pair whose concatenation has the lowest rank (leftmost on ties) until no
 // adjacent pair is in the vocabulary. A rank is the token id.
 #pragma once

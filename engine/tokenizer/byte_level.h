@@ -1,7 +1,7 @@
 // The GPT-2 "byte-level" alphabet used by Hugging Face tokenizer.json files: every byte is stored
 // as one printable Unicode character so that vocabularies can be JSON strings. Printable bytes
 // '!'..'~', U+00A1..U+00AC and U+00AE..U+00FF stand for themselves; the other 68 bytes map, in
-// byte order, to U+0100, U+0101, ... (gpt-oss-spec.md §5.3).
+// byte order, to U+0100, U+0101, ... (docs/gpt-oss.md §5.3).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// Hugging Face tokenizer.json (gpt-oss-spec.md §5.3): a byte-level BPE vocabulary, added tokens and
+// Hugging Face tokenizer.json (docs/gpt-oss.md §5.3): a byte-level BPE vocabulary, added tokens and
 // the Split regex of the pre-tokenizer, read into a Tokenizer with tiktoken semantics.
 #pragma once
 

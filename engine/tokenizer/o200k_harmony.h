@@ -1,4 +1,4 @@
-// o200k_harmony, gpt-oss's tokenizer (gpt-oss-spec.md §5): the o200k_base ranks Ponder ships in
+// o200k_harmony, gpt-oss's tokenizer (docs/gpt-oss.md §5): the o200k_base ranks Ponder ships in
 // resources/o200k_base.tiktoken plus the harmony special tokens, and the choice of tokenizer for
 // a model folder.
 #pragma once

@@ -1,5 +1,5 @@
 // Pre-tokenisation: the regex that cuts text into pieces before BPE runs inside each piece
-// (gpt-oss-spec.md §5.1). PCRE2 in UTF + UCP mode gives the real Unicode categories (\p{L}, \p{M},
+// (docs/gpt-oss.md §5.1). PCRE2 in UTF + UCP mode gives the real Unicode categories (\p{L}, \p{M},
 // \p{N}) and the `\s+(?!\S)` look-ahead; JIT-compiled where the platform allows.
 #pragma once
 

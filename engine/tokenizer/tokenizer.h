@@ -1,5 +1,5 @@
 // The tokenizer: text <-> token ids with tiktoken semantics (o200k_harmony for gpt-oss,
-// gpt-oss-spec.md §5), plus the added/special tokens of the model's own files. Special-token ids
+// docs/gpt-oss.md §5), plus the added/special tokens of the model's own files. Special-token ids
 // always come from the files and are looked up by their text (`token_id("<|start|>")`), so a
 // model with its own small vocabulary works through the same code.
 //

@@ -1,4 +1,4 @@
-// The forward pass as kernel launches (gpt-oss-spec.md §4): embed -> per layer (attention block,
+// The forward pass as kernel launches (docs/gpt-oss.md §4): embed -> per layer (attention block,
 // MoE block) -> final norm -> unembed. Each function only enqueues on the model's stream; none
 // synchronises, allocates or copies to the host, so the decode functions can be captured in a
 // CUDA graph. Positions come from the device scalar `position` (token t of a chunk sits at

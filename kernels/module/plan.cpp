@@ -50,7 +50,7 @@ WeightLayout plan_weights(const ModelShape& s) {
         o.mlp_norm = carve.take(bf16_bytes(h));
         o.router_weight = carve.take(bf16_bytes(e * h));
         o.router_bias = carve.take(bf16_bytes(e));
-        // MXFP4: half a byte per weight, one scale byte per 32 (gpt-oss-spec.md §3).
+        // MXFP4: half a byte per weight, one scale byte per 32 (docs/gpt-oss.md §3).
         o.gate_up_blocks = carve.take(u(e * 2 * i * h / 2));
         o.gate_up_scales = carve.take(u(e * 2 * i * h / 32));
         o.gate_up_bias = carve.take(bf16_bytes(e * 2 * i));

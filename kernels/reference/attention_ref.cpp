@@ -57,7 +57,10 @@ void sdpa_sink_window(const bf16_bits* q, const HostKvCache& cache, const bf16_b
     std::vector<double> scores;
     for (int t = 0; t < num_tokens; ++t) {
         const int pos = pos0 + t;
-        const int lo = cache.window > 0 ? std::max(0, pos - cache.window + 1) : 0;
+        // Keys in the window that the ring still holds once the whole chunk is written (for one
+        // token: pos - capacity + 1, the decode kernel's bound).
+        const int lo = std::max(cache.window > 0 ? std::max(0, pos - cache.window + 1) : 0,
+                                pos0 + num_tokens - cache.capacity);
         for (int h = 0; h < num_q_heads; ++h) {
             const int kv = h / kQueriesPerKvHead;
             const bf16_bits* qh = q + (static_cast<std::size_t>(t) * num_q_heads + h) * kHeadDim;

@@ -18,7 +18,9 @@ void topk_softmax(const float* logits, int num_partials, const bf16_bits* bias, 
             for (int p = 0; p < num_partials; ++p) {
                 sum += logits[(static_cast<std::size_t>(p) * num_tokens + t) * num_experts + e];
             }
-            row[e] = bias ? sum + bf16_to_f32(bias[e]) : sum;
+            const float logit = bias ? sum + bf16_to_f32(bias[e]) : sum;
+            // NaN counts as -inf, as in the kernel: the ids stay valid and distinct.
+            row[e] = std::isnan(logit) ? -std::numeric_limits<float>::infinity() : logit;
         }
         std::vector<bool> taken(num_experts, false);
         float values[kTopK];
@@ -34,7 +36,9 @@ void topk_softmax(const float* logits, int num_partials, const bf16_bits* bias, 
         double sum = 0.0;
         double exps[kTopK];
         for (int n = 0; n < kTopK; ++n) {
-            exps[n] = std::exp(static_cast<double>(values[n]) - values[0]);
+            // Equal to the top: weight 1 even when both are infinite (inf - inf would be NaN).
+            exps[n] =
+                values[n] == values[0] ? 1.0 : std::exp(static_cast<double>(values[n]) - values[0]);
             sum += exps[n];
         }
         for (int n = 0; n < kTopK; ++n) {

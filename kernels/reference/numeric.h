@@ -1,5 +1,6 @@
 // Host-side bf16 and fp16 conversions for the CPU references and the tests (the kernels layer
-// cannot use engine/numeric; design.md §1). Round to nearest even, as the GPU's __float2*_rn do.
+// cannot use engine/numeric; docs/architecture.md §1). Round to nearest even, as the GPU's
+// __float2*_rn do.
 #pragma once
 
 #include <cmath>

@@ -1,5 +1,5 @@
 // Plain C++ CPU references of the CUDA kernels (compiled without nvcc, built in every
-// configuration). Each computes the spec's math (gpt-oss-spec.md §3-4) from the same stored
+// configuration). Each computes the spec's math (docs/gpt-oss.md §3-4) from the same stored
 // inputs the kernel reads (bf16 bit patterns, checkpoint MXFP4 bytes), accumulating in double,
 // and is what the gpu tests compare against. All pointers are host pointers; shapes as in
 // kernels/kernel_args.h. Single-threaded and slow by design: clarity over speed.
@@ -45,18 +45,21 @@ void qkv_bias_rope_cache(const float* qkv, const bf16_bits* bias, int num_tokens
                          bf16_bits* q, const HostKvCache& cache);
 
 // out [T, n_q, 64] for queries q [T, n_q, 64] at positions pos0 + t, keys/values of position j
-// read from slot j % capacity; the sink joins the softmax denominator only.
+// read from slot j % capacity; the sink joins the softmax denominator only. Keys older than the
+// ring holds after the chunk is written (j < pos0 + T - capacity) are out, full layers included.
 void sdpa_sink_window(const bf16_bits* q, const HostKvCache& cache, const bf16_bits* sinks,
                       int num_tokens, int num_kv_heads, int pos0, float scale, float* out);
 
 // --- router (moe_ref.cpp) ---
 // logits [num_partials, T, E] summed (+ bias) -> top-4 (ties: lower index first) and softmax.
+// A NaN logit counts as -inf (sorts last); logits equal to the top one weigh exp(0) = 1 even when
+// infinite, so all -inf gives 4 equal weights.
 void topk_softmax(const float* logits, int num_partials, const bf16_bits* bias, int num_tokens,
                   int num_experts, std::int32_t* expert_idx, float* expert_weight);
 
 // --- MXFP4 and MoE (moe_ref.cpp) ---
 float e2m1_value(unsigned nibble);
-// Element (r, k) of expert e of a checkpoint-layout MXFP4 tensor (gpt-oss-spec.md §3.3).
+// Element (r, k) of expert e of a checkpoint-layout MXFP4 tensor (docs/gpt-oss.md §3.3).
 float mxfp4_weight(const std::uint8_t* blocks, const std::uint8_t* scales, int rows, int cols,
                    int e, int r, int k);
 // The MMA tile layout of mxfp4_layout.h, built on the CPU (what u8_mxfp4_repack_mma computes).

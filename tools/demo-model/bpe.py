@@ -1,6 +1,6 @@
 """Byte-level BPE with tiktoken semantics, and the HF tokenizer.json it is shipped as.
 
-Encoding (gpt-oss-spec.md §5.1): split the text with the o200k pre-tokenizer regex; for each piece,
+Encoding (docs/gpt-oss.md §5.1): split the text with the o200k pre-tokenizer regex; for each piece,
 emit it whole if its bytes are a vocabulary entry, otherwise start from single bytes and repeatedly
 merge the adjacent pair whose concatenation has the lowest rank (= token id), leftmost first.
 Special tokens are whole ids that ordinary text never produces. The C++ tokenizer implements the
@@ -18,7 +18,7 @@ import json
 
 import regex
 
-# o200k_base / o200k_harmony pre-tokenizer (spec §5.1), alternatives tried in order.
+# o200k_base / o200k_harmony pre-tokenizer (docs/gpt-oss.md §5.1), alternatives tried in order.
 PATTERN = "|".join([
     r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
     r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
@@ -30,13 +30,14 @@ PATTERN = "|".join([
 ])
 _SPLIT = regex.compile(PATTERN)
 
-# Harmony special tokens, in the relative order the real o200k_harmony ids have (spec §5.2).
+# Harmony special tokens, in the relative order the real o200k_harmony ids have
+# (docs/gpt-oss.md §5.2).
 SPECIAL_TOKENS = ["<|startoftext|>", "<|endoftext|>", "<|return|>", "<|constrain|>",
                   "<|channel|>", "<|start|>", "<|end|>", "<|message|>", "<|call|>"]
 
 
 def bytes_to_unicode():
-    """GPT-2's byte -> printable character table used by HF ByteLevel (spec §5.3)."""
+    """GPT-2's byte -> printable character table used by HF ByteLevel (docs/gpt-oss.md §5.3)."""
     bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + \
         list(range(ord("®"), ord("ÿ") + 1))
     cs = bs[:]

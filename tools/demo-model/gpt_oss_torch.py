@@ -1,8 +1,8 @@
-"""A readable PyTorch gpt-oss, written from gpt-oss-spec.md §2-4 (not from any reference code).
+"""A readable PyTorch gpt-oss, written from docs/gpt-oss.md §2-4 (not from any reference code).
 
 Used to train Ponder's embedded demo model and, by check_reference.py, validated against the
 float64 logits of the tiny fixtures the C++ engine is tested against. Every formula names its
-spec section. Tensors follow the HF checkpoint layout (spec §2.1): Linear weights are
+spec section. Tensors follow the HF checkpoint layout (docs/gpt-oss.md §2.1): Linear weights are
 [out, in]; expert weights are [E, out, in] with gate/up rows interleaved (even = gate).
 """
 import json
@@ -38,7 +38,7 @@ class GptOssConfig:
     swiglu_alpha: float = 1.702
 
     def __post_init__(self):
-        if not self.layer_types:  # spec §1.2: even layers slide
+        if not self.layer_types:  # docs/gpt-oss.md §1.2: even layers slide
             self.layer_types = ["sliding_attention" if i % 2 == 0 else "full_attention"
                                 for i in range(self.num_hidden_layers)]
 
@@ -70,7 +70,7 @@ class GptOssConfig:
 
 
 # ---------------------------------------------------------------------------------------------
-# MXFP4 (spec §3)
+# MXFP4 (docs/gpt-oss.md §3)
 
 FP4_VALUES = torch.tensor([0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0,
                            -0.0, -0.5, -1.0, -1.5, -2.0, -3.0, -4.0, -6.0])
@@ -79,7 +79,8 @@ FP4_VALUES = torch.tensor([0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0,
 def mxfp4_dequantize(blocks, scales):
     """blocks u8 [..., G, 16], scales u8 [..., G] -> float32 [..., G*32].
 
-    Low nibble = element 2j, high nibble = element 2j+1; value * 2^(scale - 127) (spec §3.2)."""
+    Low nibble = element 2j, high nibble = element 2j+1; value * 2^(scale - 127)
+    (docs/gpt-oss.md §3.2)."""
     lut = FP4_VALUES.to(blocks.device)
     lo = lut[(blocks & 0x0F).long()]
     hi = lut[(blocks >> 4).long()]
@@ -121,10 +122,11 @@ def bf16_fake_quantize(w):
 
 
 # ---------------------------------------------------------------------------------------------
-# RoPE with YaRN (spec §4.4-4.5)
+# RoPE with YaRN (docs/gpt-oss.md §4.4-4.5)
 
 def yarn_inv_freq(cfg):
-    """inv_freq [head_dim/2] (float64) and the concentration m (spec §4.5, untruncated)."""
+    """inv_freq [head_dim/2] (float64) and the concentration m (docs/gpt-oss.md §4.5,
+    untruncated)."""
     d = cfg.head_dim
     base = cfg.rope_theta
     freq = base ** (torch.arange(0, d, 2, dtype=torch.float32) / d).double()
@@ -152,7 +154,7 @@ def apply_rope(x, cos, sin):
 # Modules
 
 class SinkSoftmax(torch.autograd.Function):
-    """spec §4.5: softmax over the keys and one learned sink logit per head, which takes
+    """docs/gpt-oss.md §4.6: softmax over the keys and one learned sink logit per head, which takes
     probability but has no value; returns the keys' probabilities only.
 
     Written out because it is the hottest part of a CPU training step: one exp pass forward and
@@ -181,7 +183,7 @@ class SinkSoftmax(torch.autograd.Function):
 
 
 class RMSNorm(nn.Module):
-    """spec §4.3: x * rsqrt(mean(x^2) + eps) * scale (no 1 + g)."""
+    """docs/gpt-oss.md §4.3: x * rsqrt(mean(x^2) + eps) * scale (no 1 + g)."""
 
     def __init__(self, n, eps):
         super().__init__()
@@ -206,11 +208,12 @@ class Attention(nn.Module):
     def forward(self, x, cos, sin, bias, cache=None):
         """x [B, T, H]; cos/sin [B, 1, T, d/2]; bias: additive mask [B|1, 1, 1, T, Tk] (0 or -inf).
 
-        cache: None or a dict holding "k"/"v" [B, n_kv, Tprev, d] (post-RoPE keys, spec §4.9)."""
+        cache: None or a dict holding "k"/"v" [B, n_kv, Tprev, d] (post-RoPE keys,
+        docs/gpt-oss.md §4.9)."""
         cfg = self.cfg
         b, t, _ = x.shape
         nq, nkv, d = cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim
-        group = nq // nkv  # spec §4.4: query head h reads KV head h // group
+        group = nq // nkv  # docs/gpt-oss.md §4.4: query head h reads KV head h // group
         q = self.q_proj(x).view(b, t, nq, d).transpose(1, 2)
         k = self.k_proj(x).view(b, t, nkv, d).transpose(1, 2)
         v = self.v_proj(x).view(b, t, nkv, d).transpose(1, 2)
@@ -237,7 +240,8 @@ class Attention(nn.Module):
 
 
 class Experts(nn.Module):
-    """Expert weights in HF orientation [E, out, in]; exported as MXFP4 (spec §2.1, §3.3)."""
+    """Expert weights in HF orientation [E, out, in]; exported as MXFP4
+    (docs/gpt-oss.md §2.1, §3.3)."""
 
     def __init__(self, cfg):
         super().__init__()
@@ -255,7 +259,8 @@ class Experts(nn.Module):
 
 
 class MoE(nn.Module):
-    """spec §4.7: top-k on raw router logits, softmax over the k, clamped SwiGLU experts."""
+    """docs/gpt-oss.md §4.7: top-k on raw router logits, softmax over the k, clamped SwiGLU
+    experts."""
 
     def __init__(self, cfg):
         super().__init__()
@@ -356,7 +361,8 @@ class GptOss(nn.Module):
         self.concentration = m
 
     def rope(self, positions, dtype):
-        """positions [B, T] -> cos, sin [B, 1, T, d/2], both multiplied by m (spec §4.4)."""
+        """positions [B, T] -> cos, sin [B, 1, T, d/2], both multiplied by m
+        (docs/gpt-oss.md §4.4)."""
         angles = positions.double().unsqueeze(-1) * self.inv_freq
         cos = (angles.cos() * self.concentration).to(dtype).unsqueeze(1)
         sin = (angles.sin() * self.concentration).to(dtype).unsqueeze(1)
@@ -368,7 +374,7 @@ class GptOss(nn.Module):
         kp = key_pos[:, None, :]
         allowed = (kp <= qp) & key_valid[:, None, :]
         if window:
-            allowed = allowed & (qp - kp < window)  # spec §4.6
+            allowed = allowed & (qp - kp < window)  # docs/gpt-oss.md §4.6
         bias = torch.zeros(allowed.shape, dtype=self.lm_head.weight.dtype, device=allowed.device)
         return bias.masked_fill(~allowed, float("-inf"))[:, None, None]
 
@@ -402,7 +408,8 @@ class GptOss(nn.Module):
     # -- HF checkpoint I/O ---------------------------------------------------------------------
 
     def load_hf_tensors(self, tensors):
-        """Loads HF-named tensors (bf16 upcast, MXFP4 experts dequantised; spec §2.1, §3)."""
+        """Loads HF-named tensors (bf16 upcast, MXFP4 experts dequantised;
+        docs/gpt-oss.md §2.1, §3)."""
         own = {}
         for name, t in tensors.items():
             if name.endswith("_scales"):

@@ -1,4 +1,5 @@
-"""Harmony rendering for training data, byte-identical to Ponder's C++ renderer (spec §6).
+"""Harmony rendering for training data, byte-identical to Ponder's C++ renderer
+(docs/gpt-oss.md §6).
 
 Prompts are rendered the way the app renders them (system, optional developer, history, then
 `<|start|>assistant`); completions are written the way gpt-oss emits them (recipient after the
@@ -46,7 +47,8 @@ def _ts_type(schema):
 
 
 def tool_typescript(tool):
-    """One function in the `namespace functions` block (spec §6.3), for flat object schemas."""
+    """One function in the `namespace functions` block (docs/gpt-oss.md §6.3), for flat object
+    schemas."""
     out = "".join(f"// {line}\n" for line in tool["description"].split("\n"))
     params = tool.get("parameters")
     if not params or not params.get("properties"):
@@ -78,7 +80,8 @@ def user(text):
 
 
 def assistant_final_history(text):
-    """A previous final answer as the app stores it (<|return|> replaced by <|end|>, §6.5)."""
+    """A previous final answer as the app stores it (<|return|> replaced by <|end|>,
+    docs/gpt-oss.md §6.1)."""
     return f"<|start|>assistant<|channel|>final<|message|>{text}<|end|>"
 
 
@@ -109,7 +112,7 @@ def completion_answer(analysis, final):
 
 
 def completion_tool_call(analysis, tool, args):
-    """What the model writes for a tool call: recipient after the channel (spec §6.4)."""
+    """What the model writes for a tool call: recipient after the channel (docs/gpt-oss.md §6.4)."""
     return (f"<|channel|>analysis<|message|>{analysis}<|end|>"
             f"<|start|>assistant<|channel|>commentary to=functions.{tool} <|constrain|>json"
             f"<|message|>{args}<|call|>")

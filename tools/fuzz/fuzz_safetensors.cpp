@@ -1,4 +1,4 @@
-// libFuzzer target for the safetensors header parser (design.md §5). Build with clang:
+// libFuzzer target for the safetensors header parser (docs/architecture.md §5). Build with clang:
 //   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DPONDER_FUZZ=ON \
 //         -DPONDER_GUI=OFF -DPONDER_TESTS=OFF && ninja -C build-fuzz fuzz_safetensors
 //   ./build-fuzz/fuzz_safetensors -max_len=4096 tests/data/gpt-oss-tiny/base/original

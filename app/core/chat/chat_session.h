@@ -1,7 +1,7 @@
-// One chat turn, start to finish (design.md §6): stores the user's message, builds the harmony
-// prompt from the visible branch, generates while parsing the output into messages, persists
-// every message as it streams (a crash loses at most the stream's commit interval), runs tool
-// calls and continues, and records the measurements on the answer.
+// One chat turn, start to finish (docs/architecture.md §6): stores the user's message, builds the
+// harmony prompt from the visible branch, generates while parsing the output into messages,
+// persists every message as it streams (a crash loses at most the stream's commit interval), runs
+// tool calls and continues, and records the measurements on the answer.
 //
 // Regenerate and edit never overwrite: they add a sibling under the same parent, and the new
 // branch becomes the visible one. Stop keeps the partial answer, marked stopped.

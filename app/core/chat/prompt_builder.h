@@ -1,7 +1,8 @@
 // Builds the harmony conversation a turn sends to the model from what the history stores
-// (design.md §6): the system message carries the conversation's reasoning effort, today's date
-// and the model's identity; the developer message its instructions and enabled function tools;
-// then the messages of the visible branch, each with its stored role, channel and recipient.
+// (docs/architecture.md §6): the system message carries the conversation's reasoning effort,
+// today's date and the model's identity; the developer message its instructions and enabled
+// function tools; then the messages of the visible branch, each with its stored role, channel and
+// recipient.
 #pragma once
 
 #include <optional>

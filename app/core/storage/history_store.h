@@ -1,4 +1,4 @@
-// HistoryStore: Ponder's chat history in one SQLite file (design.md §6).
+// HistoryStore: Ponder's chat history in one SQLite file (docs/architecture.md §6).
 //
 // What it guarantees
 // - Every change is a transaction; a crash or power loss never loses a conversation, and a

@@ -10,8 +10,8 @@ constexpr double kFrameBudgetMs = 1000.0 / 60.0;
 constexpr double kFreezeMs = 100;
 // The storage target for opening a long conversation (the history bench's).
 constexpr double kOpenTargetMs = 100;
-// The coalescer lets the window repaint at most ~60 times a second (design.md §6); a batch a
-// few milliseconds early now and then may push a one-second window slightly above.
+// The coalescer lets the window repaint at most ~60 times a second (docs/architecture.md §6); a
+// batch a few milliseconds early now and then may push a one-second window slightly above.
 constexpr double kMaxUpdatesPerSecond = 62;
 
 QString number(double value, int decimals = 1) {

@@ -1,5 +1,5 @@
 // ponder-ui-bench: the desktop app measured where users feel it, as a program that prints a
-// table (design.md §7; never timed assertions in tests):
+// table (docs/architecture.md §7; never timed assertions in tests):
 //   1. frame times and event-loop latency while an answer streams in at a steady token rate
 //      (reasoning pane and Markdown answer growing live);
 //   2. the time to open a conversation of 5,000 messages, from the click to the frame that

@@ -1,8 +1,8 @@
 // ponder-kernel-bench: times each CUDA kernel at gpt-oss-20b shapes and prints one table row per
 // kernel: bytes it must move, median time, achieved GB/s and its share of this GPU's measured
-// device-to-device copy bandwidth (METHOD.md: the ceiling measured, not the datasheet's). Weights
+// device-to-device copy bandwidth (the ceiling measured, not the datasheet's). Weights
 // rotate through several copies (together larger than L2) so that no row measures the cache.
-// Not a test: it asserts nothing (design.md §7); tools/gpu-check.sh prints its table.
+// Not a test: it asserts nothing (docs/architecture.md §7); tools/gpu-check.sh prints its table.
 #include <cuda_runtime.h>
 
 #include <algorithm>

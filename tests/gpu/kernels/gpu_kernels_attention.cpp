@@ -2,7 +2,8 @@
 // bf16_sdpa_sink_window_d64_prefill (bf16 tensor cores) against the CPU reference, with random
 // q, caches and sinks: a single key, 64-key tile boundaries, contexts spanning many splits
 // (including ragged splits and more splits than tiles), the 128-key window at its boundary, the
-// ring past 8k positions, ragged query tiles, a window boundary inside a prefill chunk.
+// ring past 8k positions, ragged query tiles, a window boundary inside a prefill chunk, a full
+// layer whose ring is smaller than the context (keys bounded by what the ring holds).
 #include <cstdio>
 
 #include "gpu_test_support.h"
@@ -127,5 +128,10 @@ int main() {
     prefill_case(check, rng, 200, 0, 327, 128);    // window boundary inside the chunk
     prefill_case(check, rng, 65, 8150, 256, 128);  // ring wrapping past 8k
     prefill_case(check, rng, 33, 5000, 8192, 0);   // long context, 80 key tiles
+    // A full layer whose ring is smaller than the context: prefill starts at the oldest key the
+    // ring holds after the chunk (pos0 + T - capacity), as decode does.
+    prefill_case(check, rng, 40, 100, 128, 0);
+    prefill_case(check, rng, 128, 300, 128, 0);  // the whole ring rewritten by one chunk
+    decode_case(check, rng, 300, 256, 0, 4);
     return check.finish("gpu_kernels_attention");
 }

@@ -1,5 +1,5 @@
 // The MXFP4 expert kernels against the CPU reference (which dequantises the checkpoint layout
-// directly, gpt-oss-spec.md §3): the tile repack byte for byte; decode gate_up + SwiGLU and down
+// directly, docs/gpt-oss.md §3): the tile repack byte for byte; decode gate_up + SwiGLU and down
 // + routing-weighted accumulate at gpt-oss-20b size; the grouped prefill path (stable grouping,
 // tiles of 64 slots with a ragged last tile, empty experts, every expert hit, one expert with
 // five tiles, 128 experts, T = 1).

@@ -17,7 +17,7 @@ constexpr int kKvHeads = 8;
 constexpr int kQHeads = kKvHeads * kQueriesPerKvHead;
 constexpr int kRows = (kQHeads + 2 * kKvHeads) * kHeadDim;  // 5120
 
-// YaRN-like frequencies spanning 1 .. 3e-7 (gpt-oss-spec.md §4.5 table), m of gpt-oss.
+// YaRN-like frequencies spanning 1 .. 3e-7 (docs/gpt-oss.md §4.5 table), m of gpt-oss.
 std::vector<float> inv_freq_table() {
     std::vector<float> f(kRopePairs);
     for (int i = 0; i < kRopePairs; ++i)

@@ -123,7 +123,8 @@ class TestChatSession : public QObject {
         QVERIFY(second.ok());
 
         const std::string prompt = source.prompt_text(1);
-        // The finished answer is replayed with <|end|>, its reasoning left out (harmony §6.6).
+        // The finished answer is replayed with <|end|>, its reasoning left out
+        // (docs/gpt-oss.md §6.6).
         QVERIFY(
             prompt.find(
                 "<|channel|>final<|message|>23 + 19 = 42<|end|><|start|>user<|message|>Minus 2?") !=

@@ -1,4 +1,4 @@
-// The model-math pieces of the CPU backend checked against gpt-oss-spec.md §4 by hand: YaRN
+// The model-math pieces of the CPU backend checked against docs/gpt-oss.md §4 by hand: YaRN
 // frequencies (the spec's own table), RoPE pairs, RMSNorm, attention with sinks, the sliding
 // window boundary, GQA, routing with ties and the clamped SwiGLU.
 #include <QtTest>
@@ -52,7 +52,7 @@ class TestCpuOps : public QObject {
     Q_OBJECT
   private slots:
     void yarnInverseFrequenciesMatchTheSpecTable() {
-        // gpt-oss-spec.md §4.5, float64 evaluation of the untruncated formula.
+        // docs/gpt-oss.md §4.5, float64 evaluation of the untruncated formula.
         const double expected[32] = {
             1.000000000e+00, 6.890443059e-01, 4.747820555e-01, 3.271458719e-01, 2.254180002e-01,
             1.553229895e-01, 1.070244215e-01, 7.374456821e-02, 5.081327482e-02, 3.170569618e-02,
@@ -255,6 +255,51 @@ class TestCpuOps : public QObject {
         QCOMPARE(experts[0], 1);
         QCOMPARE(experts[1], 0);
         QVERIFY(std::abs(weights[0] + weights[1] - 1.0f) < 1e-6);
+    }
+
+    void routerRanksNanLogitsLast() {
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        const float inf = std::numeric_limits<float>::infinity();
+        std::int32_t experts[4];
+        float weights[4];
+        // A NaN at index 0 used to stay "best" (no comparison with it is true) and win every slot
+        // it was first in; it sorts last instead, behind every number.
+        const float first_nan[5] = {nan, 1.0f, -3.0f, 2.0f, 0.5f};
+        route_top_k(first_nan, 1, 5, 3, experts, weights);
+        QCOMPARE(experts[0], 3);
+        QCOMPARE(experts[1], 1);
+        QCOMPARE(experts[2], 4);
+        const double total = std::exp(2.0) + std::exp(1.0) + std::exp(0.5);
+        QVERIFY(std::abs(weights[0] - std::exp(2.0) / total) < 1e-6);
+
+        // Fewer numbers than slots: the NaN experts fill the rest, lowest index first, with
+        // weight 0; the ids stay distinct.
+        const float mostly_nan[5] = {nan, nan, 4.0f, nan, nan};
+        route_top_k(mostly_nan, 1, 5, 3, experts, weights);
+        QCOMPARE(experts[0], 2);
+        QCOMPARE(experts[1], 0);
+        QCOMPARE(experts[2], 1);
+        QCOMPARE(weights[0], 1.0f);
+        QCOMPARE(weights[1], 0.0f);
+        QCOMPARE(weights[2], 0.0f);
+
+        // All NaN: experts 0..k-1 with equal weights (no NaN weight reaches the experts).
+        const float all_nan[4] = {nan, nan, nan, nan};
+        route_top_k(all_nan, 1, 4, 4, experts, weights);
+        for (int n = 0; n < 4; ++n) {
+            QCOMPARE(experts[n], n);
+            QCOMPARE(weights[n], 0.25f);
+        }
+
+        // +inf wins outright and takes all the weight; a second +inf shares it equally.
+        const float infinite[4] = {1.0f, inf, 2.0f, inf};
+        route_top_k(infinite, 1, 4, 3, experts, weights);
+        QCOMPARE(experts[0], 1);
+        QCOMPARE(experts[1], 3);
+        QCOMPARE(experts[2], 2);
+        QCOMPARE(weights[0], 0.5f);
+        QCOMPARE(weights[1], 0.5f);
+        QCOMPARE(weights[2], 0.0f);
     }
 
     void swigluClampsGateAboveAndUpBothWays() {

@@ -252,7 +252,7 @@ class TestEngineGolden : public QObject {
     }
 
     void countsTheBytesADecodedTokenReads() {
-        // gpt-oss-spec.md §8 for the 20b shapes, on a config built by hand.
+        // docs/gpt-oss.md §8 for the 20b shapes, on a config built by hand.
         ModelConfig config = golden::load("base")->config();
         config.vocab_size = 201088;
         config.hidden_size = 2880;

@@ -1,4 +1,4 @@
-// The harmony stream parser: the reference's parser golden files (gpt-oss-spec.md §6.8), the
+// The harmony stream parser: the reference's parser golden files (docs/gpt-oss.md §6.8), the
 // shapes real models emit, malformed and cut-off output, and a property test over random streams.
 #include <QtTest>
 

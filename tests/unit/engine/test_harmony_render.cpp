@@ -1,5 +1,6 @@
-// The harmony renderer against the reference implementation's golden files (gpt-oss-spec.md §6.8)
-// and the spec's own worked example (§6.4). Each conversation is rebuilt from the file's name.
+// The harmony renderer against the reference implementation's golden files (docs/gpt-oss.md §6.8)
+// and a worked tool-call example (docs/gpt-oss.md §6.4). Each conversation is rebuilt from the
+// file's name.
 #include <QtTest>
 
 #include <fstream>
@@ -191,7 +192,7 @@ const Tokenizer& o200k() {
     return tokenizer;
 }
 
-// The spec's worked example (§6.4): a tool call and its result, then a second turn.
+// A worked example (docs/gpt-oss.md §6.4): a tool call and its result, then a second turn.
 Conversation oslo_conversation() {
     SystemContent system;
     system.current_date = "2025-09-01";

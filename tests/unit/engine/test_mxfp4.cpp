@@ -1,4 +1,4 @@
-// MXFP4 decoding (gpt-oss-spec.md §3): the E2M1 table, low nibble first, and scales applied as
+// MXFP4 decoding (docs/gpt-oss.md §3): the E2M1 table, low nibble first, and scales applied as
 // a plain 2^(byte - 127) with no special case for any byte (0, 1, 127, 254, 255).
 #include <QtTest>
 

@@ -65,7 +65,7 @@ class TestRandomCheckpoint : public QObject {
         QCOMPARE(random_model_preset("120b")->num_experts, std::int64_t{128});
         QCOMPARE(random_model_preset("7b").status().code(), StatusCode::invalid_argument);
         // The 20b tensor list adds up to the published checkpoint's 13,761,264,768 bytes
-        // (gpt-oss-spec.md §8) and 459 tensors (§2.1).
+        // (docs/gpt-oss.md §8) and 459 tensors (docs/gpt-oss.md §2.1).
         std::uint64_t bytes = 0;
         const auto specs = expected_tensors(*big, CheckpointLayout::hf);
         for (const TensorSpec& spec : specs) {

@@ -1,6 +1,6 @@
-// parse_safetensors against hostile input (design.md §5): each defect in its own hand-built
-// file, checked for the bad_model code and a message naming the file and tensor; then thousands
-// of deterministic random mutations of a valid file through the fuzz target's own check.
+// parse_safetensors against hostile input (docs/architecture.md §5): each defect in its own
+// hand-built file, checked for the bad_model code and a message naming the file and tensor; then
+// thousands of deterministic random mutations of a valid file through the fuzz target's own check.
 #include <QtTest>
 
 #include <cstring>

@@ -56,8 +56,9 @@ void write_file(const QString& path, const std::string& content) {
     file << content;
 }
 
-// A tokenizer.json as Hugging Face's TikTokenConverter writes it for gpt-oss (spec §5.3), built
-// from the shipped ranks: byte-level vocab, the 21 added special tokens, Split + ByteLevel.
+// A tokenizer.json as Hugging Face's TikTokenConverter writes it for gpt-oss
+// (docs/gpt-oss.md §5.3), built from the shipped ranks: byte-level vocab, the 21 added special
+// tokens, Split + ByteLevel.
 std::string tokenizer_json_from_ranks() {
     auto content = read_text_file(shipped_vocabulary_path(), file_caps::tiktoken);
     auto ranks = parse_tiktoken_ranks(*content, "o200k_base.tiktoken");
@@ -149,7 +150,7 @@ class TestTokenizer : public QObject {
         }
     }
 
-    // gpt-oss-spec.md §5.2 "quick tokenizer checks".
+    // docs/gpt-oss.md §5.2 "quick tokenizer checks".
     void specChecks() {
         QCOMPARE(o200k().encode("hello world"), (std::vector<TokenId>{24912, 2375}));
         QCOMPARE(o200k().encode_with_special("<|start|>"), std::vector<TokenId>{200006});

@@ -58,7 +58,7 @@ class TestCudaPlan : public QObject {
     void weightsOf20bAreTheCheckpointBytes() {
         const ModelShape s = shape_20b();
         const WeightLayout w = plan_weights(s);
-        // gpt-oss-spec.md §8: 13,761,264,768 tensor bytes; the arena adds alignment padding
+        // docs/gpt-oss.md §8: 13,761,264,768 tensor bytes; the arena adds alignment padding
         // (< 256 bytes per tensor) and the 128-byte RoPE table, nothing else.
         const std::size_t tensors = 3 + 24 * 15 + 1;
         QVERIFY(w.total >= 13'761'264'768ull);

@@ -1,9 +1,11 @@
 // The CPU references of the CUDA kernels (kernels/reference) on small hand-computed cases: the
-// gpu tests trust these, so each spec rule they encode is pinned here (gpt-oss-spec.md §3-4, §10).
+// gpu tests trust these, so each spec rule they encode is pinned here (docs/gpt-oss.md §3-4).
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "kernels/reference/numeric.h"
@@ -109,6 +111,30 @@ class TestKernelReferences : public QObject {
         QCOMPARE(out[0], 0.5f);
     }
 
+    void fullLayerSeesOnlyKeysTheRingHolds() {
+        // A full layer (window 0) with 4 slots: a chunk of 2 queries at positions 3 and 4 writes
+        // key 4 over key 0 (slot 0). Both kernels start at the oldest key the ring still holds,
+        // 1: query 3 sees keys 1-3, query 4 keys 1-4 (value = position, scores 0, sink -inf).
+        const int capacity = 4;
+        std::vector<bf16_bits> q = bf16_vector(2 * 8 * 64, 0.0f),
+                               k = bf16_vector(capacity * 64, 0.0f), v(capacity * 64);
+        const float position_in_slot[capacity] = {4.0f, 1.0f, 2.0f, 3.0f};
+        for (int slot = 0; slot < capacity; ++slot) {
+            for (int d = 0; d < 64; ++d)
+                v[slot * 64 + d] = f32_to_bf16(position_in_slot[slot]);
+        }
+        const std::vector<bf16_bits> sinks(8, 0xff80u);  // bf16 -inf
+        std::vector<float> out(2 * 8 * 64);
+        ref::sdpa_sink_window(q.data(), ref::HostKvCache{k.data(), v.data(), capacity, 0},
+                              sinks.data(), 2, 1, 3, 0.125f, out.data());
+        QCOMPARE(out[0], 2.0f);       // (1 + 2 + 3) / 3, not slot 0's key 4 read as key 0
+        QCOMPARE(out[8 * 64], 2.5f);  // (1 + 2 + 3 + 4) / 4
+        // Decode at position 4 (one query): the same bound, pos - capacity + 1.
+        ref::sdpa_sink_window(q.data(), ref::HostKvCache{k.data(), v.data(), capacity, 0},
+                              sinks.data(), 1, 1, 4, 0.125f, out.data());
+        QCOMPARE(out[0], 2.5f);
+    }
+
     void topFourKeepsLowerIndexOnTies() {
         const int experts = 32;
         std::vector<float> logits(2 * experts, 0.0f);  // two slices summed
@@ -133,6 +159,36 @@ class TestKernelReferences : public QObject {
         const double e1 = std::exp(-1.0);
         QCOMPARE_LE(std::fabs(w[0] - 1.0 / (1.0 + 3.0 * e1)), 1e-6);
         QCOMPARE_LE(std::fabs(w[1] - e1 / (1.0 + 3.0 * e1)), 1e-6);
+    }
+
+    void topFourRanksNanLogitsLast() {
+        // The same rule as the engine's CPU router (test_cpu_ops): NaN counts as -inf, so the 4
+        // ids are valid and distinct and NaN experts get weight 0. Here the NaN comes from one
+        // slice of the sum, as a NaN in the router mat-vec's partial results would.
+        const int experts = 32;
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        std::vector<float> logits(2 * experts, -1.0f);
+        logits[0] = nan;            // expert 0: NaN + -1
+        logits[experts + 3] = nan;  // expert 3: -1 + NaN
+        logits[17] = 2.0f;          // expert 17: 2 + -1 = 1, the only one above -2
+        std::int32_t idx[4];
+        float w[4];
+        ref::topk_softmax(logits.data(), 2, nullptr, 1, experts, idx, w);
+        QCOMPARE(idx[0], 17);
+        QCOMPARE(idx[1], 1);  // then the -2s, lowest index first, skipping the NaNs at 0 and 3
+        QCOMPARE(idx[2], 2);
+        QCOMPARE(idx[3], 4);
+        const double e3 = std::exp(-3.0);
+        QCOMPARE_LE(std::fabs(w[0] - 1.0 / (1.0 + 3.0 * e3)), 1e-6);
+        QCOMPARE_LE(std::fabs(w[1] - e3 / (1.0 + 3.0 * e3)), 1e-6);
+
+        // Every logit NaN: experts 0-3, equal weights.
+        std::fill(logits.begin(), logits.end(), nan);
+        ref::topk_softmax(logits.data(), 2, nullptr, 1, experts, idx, w);
+        for (int n = 0; n < 4; ++n) {
+            QCOMPARE(idx[n], n);
+            QCOMPARE(w[n], 0.25f);
+        }
     }
 
     void swigluClampsGateAboveAndUpBothSides() {
