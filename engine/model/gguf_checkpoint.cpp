@@ -240,7 +240,7 @@ Result<ModelConfig> gguf_model_config(const GgufFile& file, std::string_view sou
     }
     config.layer_is_sliding.resize(static_cast<std::size_t>(config.num_layers));
     for (std::int64_t i = 0; i < config.num_layers; ++i)
-        config.layer_is_sliding[static_cast<std::size_t>(i)] = i % 2 == 0;  // spec §1.2
+        config.layer_is_sliding[static_cast<std::size_t>(i)] = i % 2 == 0;  // docs/gpt-oss.md §1
 
     std::set<std::int64_t> eos;
     if (const GgufValue* id = file.find("tokenizer.ggml.eos_token_id")) {
