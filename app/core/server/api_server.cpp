@@ -1,6 +1,7 @@
 #include "app/core/server/api_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cstdio>
@@ -136,6 +137,16 @@ struct Answer {
         return message;
     }
 };
+
+// cpp-httplib 0.11 as Debian builds it listens with a backlog of 5: a burst of clients (an
+// editor opening several requests, a script's thread pool) would see SYNs dropped and retried
+// after 1, 3, 7... seconds. Listening again on the bound socket raises the backlog (Linux allows
+// it); the library's own socket is reachable from a subclass.
+class HttpServer final : public httplib::Server {
+  public:
+    bool raise_backlog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+};
+constexpr int kListenBacklog = 512;
 
 bool is_loopback_host_header(const std::string& host) {
     // DNS rebinding: a web page whose name resolves to 127.0.0.1 still sends its own Host.
@@ -525,7 +536,7 @@ class ApiServer::Impl {
     const ServerOptions options_;
     const std::int64_t created_;
     std::atomic<bool> stopping_{false};
-    httplib::Server http_;
+    HttpServer http_;
     GenerationQueue queue_;  // last: its worker stops before the rest goes
 };
 

@@ -71,16 +71,8 @@ class TestApiCompletion : public QObject {
     }
 
     void messagesBecomeTheHarmonyPrompt() {
-        const auto request = parse_ok(R"({"model": "m", "reasoning_effort": "high",
-            "messages": [{"role": "system", "content": "Be brief."},
-                         {"role": "developer", "content": [{"type": "text", "text": "Use SI units."}]},
-                         {"role": "user", "content": "Weather?"},
-                         {"role": "assistant", "content": null, "reasoning_content": "Need the tool.",
-                          "tool_calls": [{"id": "call_1", "type": "function",
-                                          "function": {"name": "get_temp", "arguments": "{\"city\":\"Oslo\"}"}}]},
-                         {"role": "tool", "tool_call_id": "call_1", "content": "-3"}],
-            "tools": [{"type": "function", "function": {"name": "get_temp", "description": "Temperature.",
-                       "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]})");
+        const auto request = parse_ok(
+            R"({"model": "m", "reasoning_effort": "high", "messages": [{"role": "system", "content": "Be brief."}, {"role": "developer", "content": [{"type": "text", "text": "Use SI units."}]}, {"role": "user", "content": "Weather?"}, {"role": "assistant", "content": null, "reasoning_content": "Need the tool.", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_temp", "arguments": "city=Oslo"}}]}, {"role": "tool", "tool_call_id": "call_1", "content": "-3"}], "tools": [{"type": "function", "function": {"name": "get_temp", "description": "Temperature.", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]})");
         ScriptedTokenSource source(*tokenizer_);
         ChatCompletion completion(source, *tokenizer_, identity_);
         const std::string text = completion.render_text(request);
@@ -91,18 +83,16 @@ class TestApiCompletion : public QObject {
         QVERIFY(text.find("<|start|>user<|message|>Weather?<|end|>") != std::string::npos);
         QVERIFY(text.find("<|channel|>analysis<|message|>Need the tool.<|end|>") !=
                 std::string::npos);
-        QVERIFY(text.find("<|start|>assistant<|channel|>commentary to=functions.get_temp "
-                          "<|constrain|>json<|message|>{\"city\":\"Oslo\"}<|call|>") !=
-                std::string::npos);
+        QVERIFY(text.find("<|start|>assistant to=functions.get_temp<|channel|>commentary "
+                          "<|constrain|>json<|message|>city=Oslo<|call|>") != std::string::npos);
         QVERIFY(text.find("<|start|>functions.get_temp to=assistant<|channel|>commentary<|message|>"
                           "-3<|end|>") != std::string::npos);
-        QVERIFY(text.size() > 20 && text.substr(text.size() - 19) == "<|start|>assistant");
+        QVERIFY(text.ends_with("<|end|><|start|>assistant"));
     }
 
     void toolChoiceNoneHidesTheTools() {
-        const auto request = parse_ok(R"({"model": "m", "tool_choice": "none",
-            "messages": [{"role": "user", "content": "Hi"}],
-            "tools": [{"type": "function", "function": {"name": "f"}}]})");
+        const auto request = parse_ok(
+            R"({"model": "m", "tool_choice": "none", "messages": [{"role": "user", "content": "Hi"}], "tools": [{"type": "function", "function": {"name": "f"}}]})");
         QVERIFY(request.prompt.function_tools.empty());
     }
 
@@ -199,9 +189,8 @@ class TestApiCompletion : public QObject {
             "commentary to=functions.calculator <|constrain|>json<|message|>{\"expression\":"
             "\"347 * 29\"}<|call|>");
         ChatCompletion completion(source, *tokenizer_, identity_);
-        const auto request = parse_ok(R"({"model": "m",
-            "messages": [{"role": "user", "content": "347*29?"}],
-            "tools": [{"type": "function", "function": {"name": "calculator"}}]})");
+        const auto request = parse_ok(
+            R"({"model": "m", "messages": [{"role": "user", "content": "347*29?"}], "tools": [{"type": "function", "function": {"name": "calculator"}}]})");
         const auto prompt = std::get<std::vector<TokenId>>(completion.render(request));
         Collected out;
         auto result = completion.run(request, prompt, collect(out), nullptr);
