@@ -31,6 +31,15 @@
 namespace ponder::cli {
 
 int run_serve(const Words& words) {
+    // SIGINT/SIGTERM are taken by a thread of their own (sigwait), so that stopping the server
+    // happens outside a signal handler. Blocked before any thread starts (the engine's workers
+    // start while the model loads), as every thread inherits the mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
     std::set<std::string> names(std::begin(model_option_names), std::end(model_option_names));
     names.insert({"host", "port", "key-file", "context", "queue", "queue-timeout"});
     auto args = Args::parse(words, names, {"no-key", "log-prompts"});
@@ -95,14 +104,6 @@ int run_serve(const Words& words) {
     const auto canonical = std::filesystem::weakly_canonical(model_dir, error);
     const std::string model_id =
         (error ? std::filesystem::path(model_dir) : canonical).filename().string();
-
-    // SIGINT/SIGTERM are taken by a thread of their own (sigwait), so that stopping the server
-    // happens outside a signal handler; every thread started later inherits the mask.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     core::server::ChatCompletion completion(**source, *tokenizer, *identity);
     core::server::ApiServer server(completion, model_id, options);
