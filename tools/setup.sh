@@ -8,6 +8,11 @@ set -euo pipefail
 # Run time: the QML modules (each is its own package; a missing one fails only at run time).
 # Tests: a headless X server, strace and unshare (the offline tests), and fonts that cover
 # Korean/CJK and emoji.
+# The local API (`ponder-cli serve`): cpp-httplib, chosen over Qt HttpServer 6.4 because it
+# streams a response in chunks from the request's own thread (server-sent events) and reports a
+# failed write, and it needs no Qt (ponder-cli builds without Qt); Qt HttpServer 6.4 can only send
+# a whole response at once (chunked streaming came in 6.8). Node.js runs the API test with the
+# official `openai` npm package.
 packages=(
     cmake ninja-build g++ pkg-config ccache git
     qt6-base-dev qt6-declarative-dev
@@ -15,7 +20,7 @@ packages=(
     qml6-module-qtquick-layouts qml6-module-qtquick-dialogs qml6-module-qtquick-window
     qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
     qml6-module-qt-labs-folderlistmodel qml6-module-qttest
-    nlohmann-json3-dev libsqlite3-dev libpcre2-dev
+    nlohmann-json3-dev libsqlite3-dev libpcre2-dev libcpp-httplib-dev
     xvfb xauth strace util-linux
     fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
 )
@@ -35,6 +40,11 @@ fi
 if [ "${ID:-}" = ubuntu ] && [ -n "${VERSION_ID:-}" ] && [ "${VERSION_ID%%.*}" -lt 24 ]; then
     die "Ubuntu ${VERSION_ID} ships Qt older than 6.4; Ponder needs Ubuntu 24.04 or newer"
 fi
+
+# npm comes with Node.js from NodeSource and is a package of its own in Debian: ask for it only
+# where no npm is on the PATH, so that a NodeSource install is not fought over.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -28,6 +28,7 @@ int run_detokenize(const Words& args);
 int run_render(const Words& args);
 int run_history(const Words& args);
 int run_tool(const Words& args);
+int run_serve(const Words& args);
 
 // All subcommands, in the order `ponder-cli help` lists them.
 const std::vector<Command>& commands();

@@ -38,6 +38,10 @@ const std::vector<Command>& commands() {
         {"tool", "run one local tool by hand (calculator, python, ...); no name: list them",
          run_tool},
 #endif
+#ifdef PONDER_CLI_SERVE
+        {"serve", "serve a model to programs on this computer (OpenAI-compatible, loopback only)",
+         run_serve},
+#endif
     };
     return table;
 }

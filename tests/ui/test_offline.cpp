@@ -3,6 +3,8 @@
 //   2. succeeds inside a network namespace that has no interfaces at all (unshare -n).
 // The session is a shell script of real commands: start, make and load a model, chat from the
 // CLI and through the window, export, quit.
+// When the user does start the local API (ponder-cli serve), its one listener is on loopback,
+// and every address the traced session binds or reaches is 127.0.0.1.
 #include <QtTest>
 
 namespace {
@@ -51,6 +53,34 @@ bool toolAvailable(const QString& program, const QStringList& probeArgs) {
            probe.exitCode() == 0;
 }
 
+// A session that starts `ponder-cli serve`, asks it for its models over 127.0.0.1 (bash's
+// /dev/tcp) and stops it with SIGTERM, as Ctrl+C would.
+QString writeServerScript(const QTemporaryDir& dir) {
+    const QString path = dir.filePath("serve.sh");
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) return {};
+    QTextStream out(&file);
+    const QString model = dir.filePath("tiny-model");
+    const QString log = dir.filePath("serve.log");
+    out << "set -e\n"
+        << "export XDG_DATA_HOME='" << dir.filePath("data") << "'\n"
+        << "'" << binary("ponder-cli") << "' make-model --preset tiny --out '" << model
+        << "' --seed 5\n"
+        << "'" << binary("ponder-cli") << "' serve --model '" << model << "' --port 0 --no-key 2> '"
+        << log << "' &\n"
+        << "server=$!\n"
+        << "for i in $(seq 1 300); do grep -q 'serving' '" << log << "' && break; sleep 0.1; done\n"
+        << "port=$(sed -n 's|.*http://127.0.0.1:\\([0-9]*\\)/v1.*|\\1|p' '" << log << "')\n"
+        << "test -n \"$port\"\n"
+        << "exec 3<>/dev/tcp/127.0.0.1/$port\n"
+        << "printf 'GET /v1/models HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: "
+           "close\\r\\n\\r\\n' >&3\n"
+        << "grep -q tiny-model <&3\n"
+        << "kill -TERM $server\n"
+        << "wait $server\n";
+    return path;
+}
+
 }  // namespace
 
 class TestOffline : public QObject {
@@ -76,6 +106,39 @@ class TestOffline : public QObject {
             if (line.contains("AF_INET") || line.contains("AF_INET6")) internet << line;
         }
         QVERIFY2(internet.isEmpty(), qPrintable("internet sockets:\n" + internet.join('\n')));
+    }
+
+    void serverListensOnlyOnLoopback() {
+        if (!toolAvailable("strace", {"-V"}))
+            QSKIP("strace is not installed (tools/setup.sh installs it)");
+        QProcess help;
+        help.start(binary("ponder-cli"), {"help"});
+        QVERIFY(help.waitForFinished(10000));
+        if (!help.readAllStandardOutput().contains("serve"))
+            QSKIP("this ponder-cli was built without the local API (no cpp-httplib)");
+        QTemporaryDir dir;
+        const QString script = writeServerScript(dir);
+        const QString trace = dir.filePath("trace.log");
+        QProcess session;
+        session.start("strace", {"-f", "-e", "trace=network", "-o", trace, "bash", script});
+        QVERIFY(session.waitForFinished(300000));
+        QVERIFY2(session.exitCode() == 0, session.readAllStandardError().constData());
+
+        QFile log(trace);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        int listeners = 0;
+        QStringList elsewhere;
+        for (const QString& line : QString::fromUtf8(log.readAll()).split('\n')) {
+            const bool names_address = line.contains("sin_addr") || line.contains("sin6_addr");
+            if (!names_address) continue;
+            const bool loopback = line.contains("inet_addr(\"127.0.0.1\")") ||
+                                  line.contains("inet_pton(AF_INET6, \"::1\"");
+            if (!loopback) elsewhere << line;
+            if (line.contains(" bind(") && loopback) ++listeners;
+        }
+        QVERIFY2(elsewhere.isEmpty(),
+                 qPrintable("non-loopback addresses:\n" + elsewhere.join('\n')));
+        QCOMPARE(listeners, 1);
     }
 
     void sessionSucceedsWithoutNetworkInterfaces() {
