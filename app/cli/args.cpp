@@ -82,6 +82,10 @@ const std::map<std::string, NumberRange>& numeric_option_ranges() {
         {"long", IntRange{3}},
         {"seconds", RealRange{0.0, 3600.0, true}},
         {"rate", RealRange{0.0, 100000.0, true}},  // tokens per second
+        // serve.
+        {"port", IntRange{0, 65535}},                      // 0: any free port
+        {"queue", IntRange{0, 1000}},                      // requests waiting for the engine
+        {"queue-timeout", RealRange{0.0, 86400.0, true}},  // seconds a request may wait
     };
     return ranges;
 }

@@ -61,10 +61,6 @@ int run_serve(const Words& words) {
          {port.status(), context.status(), queue.status(), queue_timeout.status()}) {
         if (!status.ok()) return fail("serve", status.message(), 2);
     }
-    if (*port < 0 || *port > 65535) return fail("serve", "--port must be 0 to 65535", 2);
-    if (*context < 256) return fail("serve", "--context must be at least 256 tokens", 2);
-    if (*queue < 0 || *queue > 1000) return fail("serve", "--queue must be 0 to 1000", 2);
-    if (*queue_timeout <= 0) return fail("serve", "--queue-timeout must be positive", 2);
 
     core::server::ServerOptions options;
     options.host = host;

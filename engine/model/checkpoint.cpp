@@ -399,7 +399,10 @@ Result<std::unique_ptr<Checkpoint>> CheckpointLoader::run() {
 
 Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const fs::path& dir,
                                                      const LoadOptions& options) {
-    if (is_file(dir)) return open_gguf_checkpoint(dir, options);
+    // Anything but a folder is read as a GGUF file; its reader refuses pipes and devices.
+    std::error_code error;
+    if (fs::exists(dir, error) && !fs::is_directory(dir, error))
+        return open_gguf_checkpoint(dir, options);
     if (options.layout == CheckpointLayout::gguf) {
         return Status(StatusCode::invalid_argument,
                       dir.string() + " is not a file; the gguf layout needs a .gguf file");

@@ -145,6 +145,10 @@ class TestCli : public QObject {
             {{"history", "bench"}, "long", "2"},
             {{"history", "bench"}, "seconds", "0"},
             {{"history", "bench"}, "rate", "inf"},
+            {{"serve"}, "port", "70000"},
+            {{"serve"}, "queue", "-1"},
+            {{"serve"}, "queue-timeout", "0"},
+            {{"serve"}, "context", "16"},
         };
         std::set<std::string> covered;
         for (const Case& c : cases) {
