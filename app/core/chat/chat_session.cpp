@@ -100,6 +100,10 @@ class ChatSession::Turn {
 
     std::optional<Clock::time_point> first_token_;
     std::optional<Clock::time_point> reasoning_started_;
+    // Time spent in tool calls (the user's approval included): not generation, so the footer's
+    // tokens/s and time leave it out.
+    Clock::duration tool_time_{};
+    Clock::duration tool_time_at_reasoning_start_{};
     std::int64_t reasoning_ms_ = 0;
     std::int64_t completion_tokens_ = 0;
     std::int64_t reasoning_tokens_ = 0;
@@ -258,7 +262,10 @@ void ChatSession::Turn::open_message(const harmony::Message& header) {
     stream_.emplace(std::move(*stream));
     stream_channel_ = message.channel;
     stream_tokens_ = 0;
-    if (stream_channel_ == "analysis" && !reasoning_started_) reasoning_started_ = Clock::now();
+    if (stream_channel_ == "analysis" && !reasoning_started_) {
+        reasoning_started_ = Clock::now();
+        tool_time_at_reasoning_start_ = tool_time_;
+    }
 
     TurnEvent event;
     event.kind = TurnEvent::Kind::message_started;
@@ -280,7 +287,8 @@ MessageMetrics ChatSession::Turn::turn_metrics() const {
     metrics.reasoning_ms = reasoning_ms_;
     if (first_token_) {
         metrics.ttft_ms = milliseconds_between(started_, *first_token_);
-        const double seconds = std::chrono::duration<double>(now - *first_token_).count();
+        const double seconds =
+            std::chrono::duration<double>(now - *first_token_ - tool_time_).count();
         if (seconds > 0 && completion_tokens_ > 1) {
             metrics.tokens_per_second = static_cast<double>(completion_tokens_ - 1) / seconds;
         }
@@ -291,7 +299,8 @@ MessageMetrics ChatSession::Turn::turn_metrics() const {
 void ChatSession::Turn::close_message(MessageState state, const std::string& detail) {
     if (!stream_) return;
     if (stream_channel_ == "analysis" && reasoning_started_) {
-        reasoning_ms_ = milliseconds_between(*reasoning_started_, Clock::now());
+        reasoning_ms_ = milliseconds_between(
+            *reasoning_started_ + (tool_time_ - tool_time_at_reasoning_start_), Clock::now());
     }
     MessageMetrics metrics = turn_metrics();
     if (stream_channel_ != "final") {
@@ -446,7 +455,9 @@ Status ChatSession::Turn::answer_tool_call() {
         if (Status status = s_.store_.start_tool_call(row->id); !status.ok()) return status;
         ToolInvocation invocation{conversation_.id, row->id, call.recipient, call.content_type,
                                   call.text};
+        const auto tool_started = Clock::now();
         outcome = s_.tools_->run(invocation, conversation_.settings, cancel_);
+        tool_time_ += Clock::now() - tool_started;
     }
     if (Status status = s_.store_.set_tool_approval(row->id, outcome.approval); !status.ok())
         return status;

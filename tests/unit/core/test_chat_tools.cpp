@@ -196,6 +196,39 @@ class TestChatTools : public QObject {
                 record.tool_calls[1].result->find("\"utc_offset\"") != std::string::npos);
     }
 
+    // Issue 18 bug 12: the footer's tokens/s and time are generation only. A user who takes
+    // 1.5 s to answer the approval must not make the answer look slower.
+    void waitingForTheUserIsNotGenerationTime() {
+        Fixture f;
+        QVERIFY(f.open());
+        ScriptedTokenSource source(*f.tokenizer);
+        source.add_output(call("calculator", R"({"expression": "2 + 2"})"));
+        source.add_output(answer("2 + 2 = 4, a short answer with a few more tokens to time."));
+        LocalToolRunnerOptions options = f.options();
+        constexpr auto kUserThinks = std::chrono::milliseconds(1500);
+        options.approve = [&f, kUserThinks](const ApprovalRequest&, const std::atomic<bool>*) {
+            ++f.asked;
+            std::this_thread::sleep_for(kUserThinks);
+            return ApprovalDecision::approve_once;
+        };
+        LocalToolRunner runner(options);
+        ChatSession session(*f.store, source, *f.tokenizer, {});
+        session.set_tool_runner(&runner);
+        const std::string id = f.new_conversation();
+        auto summary = f.turn(session, id, "What is 2 + 2?");
+        QVERIFY2(summary.ok(), summary.status().to_string().c_str());
+        QCOMPARE(f.asked, 1);
+        const Message final_answer = f.visible(id).back();
+        QCOMPARE(final_answer.channel, std::string("final"));
+        const MessageMetrics& m = final_answer.metrics;
+        QVERIFY(m.tokens_per_second && m.completion_tokens && *m.completion_tokens > 10);
+        // Scripted tokens take microseconds each; with the wait counted, the generation time
+        // would be at least the 1.5 s the user took.
+        const double generation_s =
+            static_cast<double>(*m.completion_tokens - 1) / *m.tokens_per_second;
+        QVERIFY2(generation_s < 0.75, QByteArray::number(generation_s).constData());
+    }
+
     void badArgumentsGoBackToTheModel() {
         Fixture f;
         QVERIFY(f.open());
