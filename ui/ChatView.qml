@@ -38,6 +38,9 @@ Pane {
 
         // History problems and undoable actions, above everything else.
         Frame {
+            id: historyBanner
+            // SQLite's own words about a damaged history, shown on request.
+            property bool detailsShown: false
             Layout.fillWidth: true
             visible: root.chat.historyError.length > 0 || root.chat.notice.length > 0
             background: Rectangle { color: Qt.alpha(palette.highlight, 0.12) }
@@ -47,7 +50,22 @@ Pane {
                     objectName: "noticeText"
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
-                    text: root.chat.historyError.length > 0 ? root.chat.historyError : root.chat.notice
+                    text: root.chat.historyError.length === 0 ? root.chat.notice
+                          : root.chat.historyError
+                            + (historyBanner.detailsShown && root.chat.historyErrorDetail.length > 0
+                               ? "\n\n" + root.chat.historyErrorDetail : "")
+                }
+                Button {
+                    objectName: "salvageButton"
+                    visible: root.chat.historyDamaged
+                    enabled: !root.chat.salvaging
+                    text: root.chat.salvaging ? qsTr("Copying…") : qsTr("Copy what can be read")
+                    onClicked: root.chat.salvageHistory()
+                }
+                ToolButton {
+                    visible: root.chat.historyErrorDetail.length > 0
+                    text: historyBanner.detailsShown ? qsTr("Hide details") : qsTr("Details")
+                    onClicked: historyBanner.detailsShown = !historyBanner.detailsShown
                 }
                 Button {
                     visible: root.chat.canUndoDelete

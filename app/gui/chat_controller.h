@@ -57,6 +57,12 @@ class ChatController : public QObject {
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
     Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY noticeChanged)
     Q_PROPERTY(QString historyError READ historyError NOTIFY historyErrorChanged)
+    // The history file is damaged: nothing is written to it, historyError says so in plain
+    // words, historyErrorDetail keeps SQLite's words for a details fold, and salvageHistory()
+    // is the way out.
+    Q_PROPERTY(bool historyDamaged READ historyDamaged NOTIFY historyErrorChanged)
+    Q_PROPERTY(QString historyErrorDetail READ historyErrorDetail NOTIFY historyErrorChanged)
+    Q_PROPERTY(bool salvaging READ salvaging NOTIFY historyErrorChanged)
 
   public:
     ChatController(AppSettings* settings, QString databasePath, QObject* parent = nullptr);
@@ -94,6 +100,9 @@ class ChatController : public QObject {
     QString notice() const { return notice_; }
     bool canUndoDelete() const { return !deletedId_.isEmpty(); }
     QString historyError() const { return historyError_; }
+    bool historyDamaged() const { return historyDamaged_; }
+    QString historyErrorDetail() const { return historyErrorDetail_; }
+    bool salvaging() const { return salvaging_; }
 
     // Conversations
     Q_INVOKABLE void newConversation();
@@ -127,6 +136,10 @@ class ChatController : public QObject {
     Q_INVOKABLE void exportCurrent(const QString& format, const QString& pathOrUrl);
     Q_INVOKABLE void exportAll(const QString& format, const QString& pathOrUrl);
     Q_INVOKABLE void importFile(const QString& pathOrUrl);
+    // Copies every conversation the damaged history can still read into a new history (in the
+    // background), then uses it: the damaged file is kept beside it as
+    // "<name>.damaged-<date>". The notice lists the conversations that could not be read.
+    Q_INVOKABLE void salvageHistory();
 
     // Loads the model the settings name (or the demo model on a first run) and reopens the last
     // conversation. Called once the window exists.
@@ -159,6 +172,7 @@ class ChatController : public QObject {
     void workerRunTurn(int kind, const QString& conversationId, const QString& text, qint64 target);
     void workerExport(const QStringList& ids, bool all, const QString& format, const QString& path);
     void workerImport(const QString& path);
+    void workerSalvage(const QString& out);
 
   private:
     void refreshList();
@@ -168,6 +182,8 @@ class ChatController : public QObject {
     void setModelState(const QString& state);
     std::optional<core::Conversation> current() const;
     void endApproval(core::ApprovalDecision decision);
+    void markHistoryDamaged(const QString& detail);
+    void useSalvagedHistory(const QString& out, int copied, const QStringList& lost);
 
     AppSettings* settings_;
     QString databasePath_;
@@ -191,6 +207,9 @@ class ChatController : public QObject {
     QString deletedId_;
     QStringList deletedThisSession_;
     QString historyError_;
+    QString historyErrorDetail_;
+    bool historyDamaged_ = false;
+    bool salvaging_ = false;
 };
 
 }  // namespace ponder::gui
