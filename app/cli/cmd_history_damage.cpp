@@ -70,7 +70,7 @@ int history_bench_check(const Words& words) {
     std::printf("%-50s %12s %12s  %s\n", "check (median)", "wall ms", "cpu ms", "verdict");
     for (const core::DamageCheckCost& cost : *costs) {
         std::printf("%-50s %12.1f %12.1f  %s\n", cost.what.c_str(), cost.wall_ms, cost.cpu_ms,
-                    cost.verdict.substr(0, 60).c_str());
+                    cost.verdict.substr(0, cost.verdict.find_first_of("\n")).substr(0, 60).c_str());
     }
     return 0;
 }
