@@ -351,15 +351,24 @@ void ChatController::useSalvagedHistory(const QString& out, int copied, const QS
     store_.reset();
     const QString kept = databasePath_ + QStringLiteral(".damaged-") +
                          QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QLatin1String sidecars[] = {QLatin1String("-wal"), QLatin1String("-shm")};
     bool moved = QFile::rename(databasePath_, kept);
-    for (const QLatin1String suffix : {QLatin1String("-wal"), QLatin1String("-shm")}) {
+    for (const QLatin1String& suffix : sidecars) {
         if (moved && QFile::exists(databasePath_ + suffix))
             moved = QFile::rename(databasePath_ + suffix, kept + suffix);
     }
-    if (moved) moved = QFile::rename(out, databasePath_);
+    if (moved && !QFile::rename(out, databasePath_)) {
+        // Put the damaged history back rather than leave no history where it was.
+        moved = false;
+        (void)QFile::rename(kept, databasePath_);
+        for (const QLatin1String& suffix : sidecars)
+            if (QFile::exists(kept + suffix))
+                (void)QFile::rename(kept + suffix, databasePath_ + suffix);
+    }
     auto store = core::HistoryStore::open(databasePath_.toStdString());
     emit workerOpenHistory();
     if (!moved || !store) {
+        if (store) store_ = std::move(*store);
         historyError_ = tr("The conversations that could be read were copied to %1, but Ponder "
                            "could not put that file in place of the damaged one.")
                             .arg(out);

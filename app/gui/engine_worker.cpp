@@ -82,6 +82,8 @@ void EngineWorker::useTokenSource(core::TokenSource& source, const Tokenizer& to
 void EngineWorker::loadModel(const QString& folder, int contextLength) {
     stop_.store(false);
     session_.reset();
+    sessionSource_ = nullptr;  // about to be freed: a reopened history must not restart on it
+    sessionTokenizer_ = nullptr;
     source_.reset();
     model_.reset();
     tokenizer_.reset();
