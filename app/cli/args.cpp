@@ -1,9 +1,90 @@
 #include "app/cli/args.h"
 
 #include <charconv>
-#include <cstdlib>
+#include <cmath>
+#include <cstdio>
 
 namespace ponder::cli {
+
+namespace {
+
+std::string number_text(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
+// Ok when `text` is a value `range` allows; otherwise the usage error every command gives.
+Status check_number(const std::string& name, const std::string& text, const NumberRange& range) {
+    const char* begin = text.data();
+    const char* end = text.data() + text.size();
+    if (const auto* integers = std::get_if<IntRange>(&range)) {
+        long long value = 0;
+        auto [stop, error] = std::from_chars(begin, end, value);
+        if (error == std::errc() && stop == end && value >= integers->min &&
+            value <= integers->max) {
+            return Status::success();
+        }
+        return Status(StatusCode::invalid_argument, "--" + name + " must be a whole number " +
+                                                        integers->describe() + ", got '" + text +
+                                                        "'");
+    }
+    const auto& reals = std::get<RealRange>(range);
+    double value = 0.0;
+    auto [stop, error] = std::from_chars(begin, end, value);
+    // NaN fails every comparison and so every range; infinity is refused even without an upper
+    // end, since no setting means "infinitely".
+    const bool above_min = reals.min_excluded ? value > reals.min : value >= reals.min;
+    if (error == std::errc() && stop == end && std::isfinite(value) && above_min &&
+        value <= reals.max) {
+        return Status::success();
+    }
+    return Status(StatusCode::invalid_argument,
+                  "--" + name + " must be a number " + reals.describe() + ", got '" + text + "'");
+}
+
+}  // namespace
+
+std::string IntRange::describe() const {
+    if (max == std::numeric_limits<long long>::max()) return ">= " + std::to_string(min);
+    return "in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+}
+
+std::string RealRange::describe() const {
+    if (std::isinf(max)) return (min_excluded ? "> " : ">= ") + number_text(min);
+    return std::string("in ") + (min_excluded ? "(" : "[") + number_text(min) + ", " +
+           number_text(max) + "]";
+}
+
+const std::map<std::string, NumberRange>& numeric_option_ranges() {
+    static const std::map<std::string, NumberRange> ranges = {
+        // Sampling (chat, generate): the ranges the sampler and the history accept.
+        {"temperature", RealRange{0.0}},         // 0: always the most likely token
+        {"top-p", RealRange{0.0, 1.0, true}},    // 1: off
+        {"top-k", IntRange{0}},                  // 0: off
+        {"min-p", RealRange{0.0, 1.0}},          // 0: off
+        {"seed", IntRange{0}},                   // stored as a signed 64-bit number
+        {"max-tokens", IntRange{0}},             // chat: 0 = until the context is full
+        {"context", IntRange{256, 131072}},      // tokens; gpt-oss's longest is 131,072
+        {"threads", IntRange{0, 1024}},          // 0: every hardware thread
+        {"timeout-ms", IntRange{1, 3'600'000}},  // tool: at most an hour
+        // history list/search.
+        {"limit", IntRange{1}},
+        {"offset", IntRange{0}},
+        // bench.
+        {"prompt-tokens", IntRange{1}},
+        {"gen-tokens", IntRange{1}},
+        {"context-depth", IntRange{0}},
+        {"prefill-chunk", IntRange{0, 65536}},  // 0: the backend's choice
+        // history bench.
+        {"conversations", IntRange{2}},
+        {"messages", IntRange{1}},
+        {"long", IntRange{3}},
+        {"seconds", RealRange{0.0, 3600.0, true}},
+        {"rate", RealRange{0.0, 100000.0, true}},  // tokens per second
+    };
+    return ranges;
+}
 
 Result<Args> Args::parse(const std::vector<std::string>& argv, const std::set<std::string>& options,
                          const std::set<std::string>& switches) {
@@ -32,6 +113,11 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::set<st
             } else {
                 return Status(StatusCode::invalid_argument, "--" + name + " needs a value");
             }
+            const auto& ranges = numeric_option_ranges();
+            if (auto range = ranges.find(name); range != ranges.end()) {
+                Status checked = check_number(name, args.values_[name], range->second);
+                if (!checked.ok()) return checked;
+            }
         } else {
             return Status(StatusCode::invalid_argument, "unknown option --" + name);
         }
@@ -59,26 +145,28 @@ Result<std::string> Args::require(const std::string& name) const {
 }
 
 Result<long long> Args::get_int(const std::string& name, long long fallback) const {
+    const auto& ranges = numeric_option_ranges();
+    auto range = ranges.find(name);
+    if (range == ranges.end() || !std::holds_alternative<IntRange>(range->second)) {
+        return Status(StatusCode::internal, "--" + name + " has no whole-number range");
+    }
     auto text = get(name);
     if (!text) return fallback;
     long long value = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc() || end != text->data() + text->size()) {
-        return Status(StatusCode::invalid_argument,
-                      "--" + name + " expects an integer, got '" + *text + "'");
-    }
+    std::from_chars(text->data(), text->data() + text->size(), value);  // checked by parse()
     return value;
 }
 
 Result<double> Args::get_double(const std::string& name, double fallback) const {
+    const auto& ranges = numeric_option_ranges();
+    auto range = ranges.find(name);
+    if (range == ranges.end() || !std::holds_alternative<RealRange>(range->second)) {
+        return Status(StatusCode::internal, "--" + name + " has no number range");
+    }
     auto text = get(name);
     if (!text) return fallback;
-    char* end = nullptr;
-    double value = std::strtod(text->c_str(), &end);
-    if (text->empty() || end != text->c_str() + text->size()) {
-        return Status(StatusCode::invalid_argument,
-                      "--" + name + " expects a number, got '" + *text + "'");
-    }
+    double value = 0.0;
+    std::from_chars(text->data(), text->data() + text->size(), value);  // checked by parse()
     return value;
 }
 

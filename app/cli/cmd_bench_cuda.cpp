@@ -53,8 +53,8 @@ int run_bench_cuda(const Args& args, const BenchSizes& sizes) {
     }
     auto chunk = args.get_int("prefill-chunk", 0);
     auto seed = args.get_int("seed", 1);
-    if (!chunk || !seed || *chunk < 0 || *chunk > 65536) {
-        return fail("bench", "--prefill-chunk must be in [0, 65536], --seed an integer", 2);
+    for (const Status& status : {chunk.status(), seed.status()}) {
+        if (!status.ok()) return fail("bench", status.message(), 2);
     }
     auto options = model_options(args);
     if (!options) return fail("bench", options.status().message(), 2);

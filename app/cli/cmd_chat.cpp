@@ -27,6 +27,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -37,6 +38,7 @@
 #include "app/core/chat/model_identity.h"
 #include "app/core/data_paths.h"
 #include "app/core/tools/local_tool_runner.h"
+#include "engine/harmony/chat_tokenizer.h"
 #include "engine/tokenizer/o200k_harmony.h"
 
 namespace ponder::cli {
@@ -140,6 +142,29 @@ Result<std::vector<std::string>> parse_tool_list(const std::string& text) {
     return tools;
 }
 
+// The conversation this run created, removed again on the way out if no turn stored anything in
+// it (the first turn could not start, or the user quit without asking), so that a failed run
+// leaves no empty "(untitled)" conversation behind.
+class DiscardIfUnused {
+  public:
+    DiscardIfUnused(core::HistoryStore& store, std::string id)
+        : store_(store), id_(std::move(id)) {}
+    DiscardIfUnused(const DiscardIfUnused&) = delete;
+    DiscardIfUnused& operator=(const DiscardIfUnused&) = delete;
+    ~DiscardIfUnused() {
+        auto discarded = store_.discard_if_empty(id_);
+        if (!discarded) {
+            std::fprintf(stderr,
+                         "ponder-cli chat: could not remove the empty conversation %s: %s\n",
+                         id_.c_str(), discarded.status().message().c_str());
+        }
+    }
+
+  private:
+    core::HistoryStore& store_;
+    std::string id_;
+};
+
 // --approve ask: one question per call on the terminal.
 core::ApprovalDecision ask_on_terminal(const core::ApprovalRequest& request,
                                        const std::atomic<bool>* cancel) {
@@ -175,16 +200,16 @@ int run_chat(const Words& words) {
         effort = core::parse_reasoning_effort(*text);
         if (!effort) return fail("chat", "--effort must be low, medium or high", 2);
     }
+    // Their ranges were checked by Args::parse; given ones change the conversation's settings.
     auto max_tokens = args->get_int("max-tokens", 0);
-    auto temperature = args->get_double("temperature", -1);
-    auto top_p = args->get_double("top-p", -1);
-    auto seed = args->get_int("seed", -1);
+    auto temperature = args->get_double("temperature", 0.0);
+    auto top_p = args->get_double("top-p", 1.0);
+    auto seed = args->get_int("seed", 0);
     auto context = args->get_int("context", 8192);
     for (const Status& status : {max_tokens.status(), temperature.status(), top_p.status(),
                                  seed.status(), context.status()}) {
         if (!status.ok()) return fail("chat", status.message(), 2);
     }
-    if (*context < 256) return fail("chat", "--context must be at least 256 tokens", 2);
     std::optional<core::ContextPolicy> when_full;
     if (auto text = args->get("when-full")) {
         std::string name = *text;
@@ -218,6 +243,12 @@ int run_chat(const Words& words) {
     if (!tokenizer) return fail("chat", tokenizer.status().message());
     auto model = load_model(*args);
     if (!model) return fail("chat", model.status().message());
+    // Before any conversation is created: a tokenizer that does not fit the model would fail at
+    // the first token of the first prompt.
+    if (Status fits = harmony::check_chat_tokenizer(*tokenizer, (*model)->config().vocab_size);
+        !fits.ok()) {
+        return fail("chat", model_dir + ": " + fits.message());
+    }
     auto source = core::EngineTokenSource::create(**model, *context);
     if (!source) return fail("chat", source.status().message());
 
@@ -227,6 +258,7 @@ int run_chat(const Words& words) {
     if (!store) return fail("chat", store.status().message());
 
     std::string conversation_id;
+    std::optional<DiscardIfUnused> new_conversation;
     if (auto id = args->get("conversation")) {
         auto existing = (*store)->conversation(*id);
         if (!existing) return fail("chat", existing.status().message());
@@ -239,14 +271,15 @@ int run_chat(const Words& words) {
         auto created = (*store)->create_conversation("", settings);
         if (!created) return fail("chat", created.status().message());
         conversation_id = created->id;
+        new_conversation.emplace(**store, conversation_id);
     }
     auto conversation = (*store)->conversation(conversation_id);
     core::ConversationSettings settings = conversation->settings;
     if (effort) settings.effort = *effort;
-    if (*temperature >= 0) settings.sampling.temperature = *temperature;
-    if (*top_p >= 0) settings.sampling.top_p = *top_p;
-    if (*seed >= 0) settings.sampling.seed = *seed;
-    if (*max_tokens > 0) settings.sampling.max_output_tokens = *max_tokens;
+    if (args->has("temperature")) settings.sampling.temperature = *temperature;
+    if (args->has("top-p")) settings.sampling.top_p = *top_p;
+    if (args->has("seed")) settings.sampling.seed = *seed;
+    if (args->has("max-tokens")) settings.sampling.max_output_tokens = *max_tokens;
     if (when_full) settings.context_policy = *when_full;
     settings.model = identity->display_name;
     if (tools) settings.enabled_tools = *tools;

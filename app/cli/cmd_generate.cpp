@@ -41,7 +41,6 @@ int run_generate(const Words& words) {
                                  top_k.status(), min_p.status(), seed.status()}) {
         if (!status.ok()) return fail("generate", status.message(), 2);
     }
-    if (*max_tokens < 0) return fail("generate", "--max-tokens must be >= 0", 2);
     SamplerOptions sampling;
     sampling.temperature = *temperature;
     sampling.top_p = *top_p;

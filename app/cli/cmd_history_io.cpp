@@ -24,6 +24,11 @@ int history_export(const Words& words) {
 
     auto store = open_history(*args);
     if (!store) return fail(name, store.status().message());
+    if (*out != "-") {
+        // Before the (possibly long) rendering: an export must never replace a database.
+        Status allowed = core::check_export_destination(*out, **store);
+        if (!allowed.ok()) return fail(name, allowed.message());
+    }
     std::vector<core::ConversationRecord> records;
     if (all) {
         auto loaded = core::load_all_conversations(**store);
@@ -48,7 +53,7 @@ int history_export(const Words& words) {
         std::fwrite(text.data(), 1, text.size(), stdout);
         if (std::ferror(stdout)) written = Status(StatusCode::io_error, "cannot write to stdout");
     } else {
-        written = core::write_file_atomically(*out, text);
+        written = core::write_export_file(*out, text, **store);
     }
     if (!written.ok()) return fail(name, written.message());
     if (*out != "-") {

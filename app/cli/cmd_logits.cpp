@@ -15,6 +15,7 @@
 #include "app/cli/token_file.h"
 #include "engine/context.h"
 #include "engine/io/npy.h"
+#include "engine/io/output_file.h"
 
 namespace ponder::cli {
 
@@ -50,6 +51,10 @@ int run_logits(const Words& words) {
         return fail("logits", "unexpected argument '" + args->positional()[0] + "'", 2);
     if (!model_options(*args)) return fail("logits", model_options(*args).status().message(), 2);
 
+    // Checked before the model loads, so a wrong --out costs nothing and destroys nothing.
+    if (Status allowed = check_output_file(*args->get("out")); !allowed.ok()) {
+        return fail("logits", allowed.message(), 2);
+    }
     auto tokens = read_token_file(*args->get("tokens-file"));
     if (!tokens) return fail("logits", tokens.status().message());
     if (tokens->empty()) return fail("logits", *args->get("tokens-file") + " holds no token ids");

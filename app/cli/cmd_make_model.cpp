@@ -25,7 +25,7 @@ int run_make_model(const Words& words) {
     auto seed = args->get_int("seed", 0);
     auto threads = args->get_int("threads", 0);
     if (!seed) return fail(name, seed.status().message(), 2);
-    if (!threads || *threads < 0) return fail(name, "--threads must be a number >= 0", 2);
+    if (!threads) return fail(name, threads.status().message(), 2);
 
     RandomCheckpointOptions options;
     options.seed = static_cast<std::uint64_t>(*seed);

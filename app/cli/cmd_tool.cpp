@@ -48,7 +48,7 @@ int run_tool(const Words& words) {
     }
     if (args->positional().size() > 1) return fail("tool", "give one tool name", 2);
     const std::string name = args->positional()[0];
-    if (*timeout > 0) options.time_limits[name] = std::chrono::milliseconds(*timeout);
+    if (args->has("timeout-ms")) options.time_limits[name] = std::chrono::milliseconds(*timeout);
     core::LocalToolRunner runner(std::move(options));
     if (!runner.find(name)) return fail("tool", "no tool named '" + name + "'", 2);
 

@@ -17,10 +17,6 @@ Result<ModelOptions> model_options(const Args& args) {
     }
     auto threads = args.get_int("threads", 0);
     if (!threads) return threads.status();
-    if (*threads < 0 || *threads > 1024) {
-        return Status(StatusCode::invalid_argument,
-                      "--threads must be in [0, 1024] (0 = all), got " + std::to_string(*threads));
-    }
     options.threads = static_cast<int>(*threads);
     const std::string backend = args.get_or("backend", "cpu");
     if (backend == "cpu") {

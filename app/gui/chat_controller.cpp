@@ -106,6 +106,15 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
                 emit composerChanged();
                 if (state == QLatin1String("error") && !detail.isEmpty() && !historyDamaged_)
                     setNotice(detail);
+                // A first turn that failed before storing anything leaves no empty conversation.
+                if (state == QLatin1String("error") && store_) {
+                    auto discarded = store_->discard_if_empty(conversationId.toStdString());
+                    if (discarded && *discarded && conversationId == currentId_) {
+                        currentId_.clear();
+                        messages_.load({});
+                        emit composerChanged();
+                    }
+                }
                 refreshList();
                 if (conversationId == currentId_) reloadCurrent();
                 emit currentConversationChanged();  // the title may have been set

@@ -7,6 +7,7 @@
 #include "app/core/export/html_export.h"
 #include "app/core/storage/history_salvage.h"
 #include "app/gui/pdf_export.h"
+#include "engine/harmony/chat_tokenizer.h"
 #include "engine/tokenizer/o200k_harmony.h"
 
 namespace ponder::gui {
@@ -110,6 +111,12 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
         emit modelLoadFailed(folder, QString::fromStdString(model.status().message()));
         return;
     }
+    // A tokenizer that does not fit the model would fail at the first message: say so now.
+    if (Status fits = harmony::check_chat_tokenizer(*tokenizer, (*model)->config().vocab_size);
+        !fits.ok()) {
+        emit modelLoadFailed(folder, QString::fromStdString(fits.message()));
+        return;
+    }
     auto source = core::EngineTokenSource::create(**model, contextLength);
     if (!source) {
         emit modelLoadFailed(folder, QString::fromStdString(source.status().message()));
@@ -177,6 +184,12 @@ void EngineWorker::exportConversations(const QStringList& ids, bool all, const Q
         emit exportFinished(path, tr("Unknown export format %1").arg(format));
         return;
     }
+    // The same refusal as ponder-cli's: never write an export over the history or a database.
+    if (const Status allowed = core::check_export_destination(path.toStdString(), *store_);
+        !allowed.ok()) {
+        emit exportFinished(path, QString::fromStdString(allowed.message()));
+        return;
+    }
     std::vector<core::ConversationRecord> records;
     if (all) {
         auto loaded = core::load_all_conversations(*store_);
@@ -199,10 +212,16 @@ void EngineWorker::exportConversations(const QStringList& ids, bool all, const Q
     }
     const std::string text = core::render_export(records, all, *parsed);
     if (pdf) {
+        // writePdf writes PATH.part first: that name must not be a database either.
+        const Status part = core::check_export_destination(path.toStdString() + ".part", *store_);
+        if (!part.ok()) {
+            emit exportFinished(path, QString::fromStdString(part.message()));
+            return;
+        }
         emit exportFinished(path, writePdf(QString::fromStdString(text), path));
         return;
     }
-    const Status written = core::write_file_atomically(path.toStdString(), text);
+    const Status written = core::write_export_file(path.toStdString(), text, *store_);
     emit exportFinished(path, written.ok() ? QString() : QString::fromStdString(written.message()));
 }
 

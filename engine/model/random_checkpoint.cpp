@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/io/output_file.h"
 #include "engine/io/safetensors_writer.h"
 #include "engine/numeric/bf16.h"
 
@@ -399,6 +400,12 @@ Status write_random_checkpoint(const ModelConfig& config, const fs::path& dir,
             return Status(StatusCode::invalid_argument,
                           existing.string() + " already exists; choose an empty folder");
         }
+    }
+    // The files not refused above are replaced; none of them may be a database (a symlink
+    // named dtypes.json pointing at the chat history, say).
+    for (const fs::path& written : {dir / "generation_config.json", folder / "dtypes.json",
+                                    folder / "model.safetensors.partial"}) {
+        if (Status allowed = check_output_file(written); !allowed.ok()) return allowed;
     }
     fs::create_directories(folder, error);
     if (error) return Status(StatusCode::io_error, folder.string() + ": " + error.message());

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "app/core/storage/conversation_tree.h"
+#include "engine/harmony/chat_tokenizer.h"
 #include "engine/harmony/format_tokens.h"
 #include "engine/harmony/renderer.h"
 #include "engine/harmony/stream_parser.h"
@@ -487,6 +488,12 @@ Status ChatSession::Turn::answer_tool_call() {
 }
 
 Result<TurnSummary> ChatSession::Turn::run(const TurnRequest& request) {
+    // A tokenizer that does not fit the model would fail at the first prompt token: refuse before
+    // the user's message is stored, so a turn that cannot start leaves nothing behind.
+    if (const auto vocabulary = s_.source_.vocabulary_size()) {
+        if (Status fits = harmony::check_chat_tokenizer(s_.tokenizer_, *vocabulary); !fits.ok())
+            return fits;
+    }
     if (Status status = prepare(request); !status.ok()) return status;
     if (s_.tools_) tools_ = s_.tools_->definitions(conversation_.settings);
 

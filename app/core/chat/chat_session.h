@@ -65,8 +65,9 @@ class ChatSession {
     const ModelIdentity& identity() const { return identity_; }
 
     // Runs one turn. Fails (with nothing generated) on an unknown conversation or target, a
-    // store failure, or a prompt that does not fit under the "error" context policy. Generation
-    // problems after the answer started end the turn with state error and are stored.
+    // store failure, or a prompt that does not fit under the "error" context policy; fails with
+    // nothing stored when the tokenizer does not fit the source's model (check_chat_tokenizer).
+    // Generation problems after the answer started end the turn with state error and are stored.
     Result<TurnSummary> run_turn(const TurnRequest& request, const TurnEventHandler& on_event,
                                  const std::atomic<bool>* cancel = nullptr);
 

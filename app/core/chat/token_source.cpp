@@ -29,6 +29,10 @@ std::int64_t EngineTokenSource::context_limit() const {
     return context_->max_tokens();
 }
 
+std::optional<std::int64_t> EngineTokenSource::vocabulary_size() const {
+    return context_->model().config().vocab_size;
+}
+
 Result<GenerationOutcome> EngineTokenSource::generate(
     std::span<const TokenId> prompt, const GenerationRequest& request,
     const std::function<bool(TokenId)>& on_token) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -47,6 +48,10 @@ class TokenSource {
                                                const std::function<bool(TokenId)>& on_token) = 0;
     // The most tokens a prompt plus its answer may have.
     virtual std::int64_t context_limit() const = 0;
+    // How many token ids the model knows (its embedding's rows): a turn checks its tokenizer
+    // against this before it stores anything (harmony/chat_tokenizer.h). nullopt: not known (a
+    // source that replays recorded tokens), nothing to check.
+    virtual std::optional<std::int64_t> vocabulary_size() const { return std::nullopt; }
 };
 
 // The engine as a token source: one Context (one KV cache) serves whichever conversation runs;
@@ -62,6 +67,7 @@ class EngineTokenSource final : public TokenSource {
                                        const GenerationRequest& request,
                                        const std::function<bool(TokenId)>& on_token) override;
     std::int64_t context_limit() const override;
+    std::optional<std::int64_t> vocabulary_size() const override;
 
   private:
     explicit EngineTokenSource(std::unique_ptr<Context> context);

@@ -1,5 +1,10 @@
 #include "app/core/export/export_files.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -7,6 +12,7 @@
 #include "app/core/export/conversation_json.h"
 #include "app/core/export/html_export.h"
 #include "app/core/export/markdown_export.h"
+#include "engine/io/output_file.h"
 
 namespace ponder::core {
 
@@ -50,22 +56,46 @@ std::string render_export(const std::vector<ConversationRecord>& records, bool a
     return {};
 }
 
-Status write_file_atomically(const std::string& path, std::string_view text) {
-    const std::string part = path + ".part";
-    {
-        std::ofstream out(part, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.flush();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(part, ignored);
-            return Status(StatusCode::io_error, part + ": cannot write the file");
+Status check_export_destination(const std::string& path, const HistoryStore& store) {
+    const std::filesystem::path open_database[] = {store.file()};
+    return check_output_file(path, open_database);
+}
+
+Status write_export_file(const std::string& path, std::string_view text,
+                         const HistoryStore& store) {
+    if (Status allowed = check_export_destination(path, store); !allowed.ok()) return allowed;
+    // A unique name made with O_EXCL: a fixed "PATH.part" would truncate whatever has that name.
+    std::string part = path + ".XXXXXX.part";
+    const int fd = ::mkstemps(part.data(), 5);
+    if (fd < 0) {
+        return Status(StatusCode::io_error,
+                      path + ": cannot create a file next to it: " + std::strerror(errno));
+    }
+    const char* data = text.data();
+    size_t left = text.size();
+    int error = 0;
+    while (left > 0 && error == 0) {
+        const ssize_t wrote = ::write(fd, data, left);
+        if (wrote > 0) {
+            data += wrote;
+            left -= static_cast<size_t>(wrote);
+        } else if (wrote < 0 && errno != EINTR) {
+            error = errno;
         }
+    }
+    if (error == 0 && ::fsync(fd) != 0) error = errno;
+    if (::close(fd) != 0 && error == 0) error = errno;
+    std::error_code ignored;
+    if (error != 0) {
+        std::filesystem::remove(part, ignored);
+        return Status(StatusCode::io_error, path + ": cannot write the file: " +
+                                                (error == ENOSPC ? std::string("the disk is full")
+                                                                 : std::strerror(error)));
     }
     std::error_code ec;
     std::filesystem::rename(part, path, ec);
     if (ec) {
-        std::filesystem::remove(part, ec);
+        std::filesystem::remove(part, ignored);
         return Status(StatusCode::io_error, path + ": cannot replace the file: " + ec.message());
     }
     return Status::success();

@@ -25,9 +25,18 @@ Result<std::vector<ConversationRecord>> load_all_conversations(HistoryStore& sto
 std::string render_export(const std::vector<ConversationRecord>& records, bool as_history,
                           ExportFormat format, const ExportOptions& options = {});
 
-// Writes `text` next to `path` and renames it over `path`, so a failed export never leaves half
-// a file where a good one was.
-Status write_file_atomically(const std::string& path, std::string_view text);
+// Refuses a destination an export must never write: `store`'s database file or its -wal, -shm
+// or -journal (by any name: symlink, hard link, relative path), any other SQLite database, or
+// something that is not a regular file (check_output_file in engine/io/output_file.h). Callers
+// check before they render the export, so the person hears at once; write_export_file checks
+// again.
+Status check_export_destination(const std::string& path, const HistoryStore& store);
+
+// Writes `text` to a new file next to `path` (created exclusively, readable only by the user,
+// fsynced) and renames it over `path`, so a failed export never leaves half a file where a good
+// one was and never truncates a file it did not create. Refuses what check_export_destination
+// refuses, with nothing written.
+Status write_export_file(const std::string& path, std::string_view text, const HistoryStore& store);
 
 struct ImportedConversation {
     std::string id;           // the id it has now

@@ -153,6 +153,10 @@ class HistoryStore {
     Status purge_conversation(std::string_view id);
     // Purges everything that went to the trash at or before `deleted_before`; returns how many.
     Result<std::int64_t> purge_trash(Timestamp deleted_before);
+    // Removes the conversation if it has no messages: one made for a first turn that could not
+    // start, which would otherwise linger in the list as an empty "(untitled)". Returns whether it
+    // was removed; a conversation with messages is left alone (false).
+    Result<bool> discard_if_empty(std::string_view id);
 
     // --- messages ----------------------------------------------------------------------------
     // Adds a finished message (state complete/stopped/error; stream answers with start_stream)
@@ -178,10 +182,14 @@ class HistoryStore {
                                    ToolApproval approval = ToolApproval::pending);
     Result<ToolCall> tool_call(ToolCallId id);
     Status set_tool_approval(ToolCallId id, ToolApproval approval);
-    // Whether a call of `tool_name` in this conversation was approved "always" (approval
-    // approved_always): the standing permission the tool runner honours without asking. Both
-    // spellings match: "functions.calculator" and "calculator".
+    // Whether the user allowed `tool_name` "always" in this conversation (grant_tool_always):
+    // the standing permission the tool runner honours without asking. Both spellings match:
+    // "functions.calculator" and "calculator". It is never derived from the tool calls' approval
+    // column, which import copies from files; nothing that import writes can grant it.
     Result<bool> tool_always_approved(std::string_view conversation_id, std::string_view tool_name);
+    // Records the user's "always" for `tool_name` in this conversation (idempotent). Only the
+    // tool runner calls this, with the user's answer; it lasts until the conversation is purged.
+    Status grant_tool_always(std::string_view conversation_id, std::string_view tool_name);
     Status start_tool_call(ToolCallId id);  // started_at = now
     // finished_at = now, duration_ms = finished_at - started_at. `result` is the complete output.
     Status finish_tool_call(ToolCallId id, std::optional<std::string> result,
@@ -197,6 +205,9 @@ class HistoryStore {
     // Writes whole conversations (e.g. from an export file) in one transaction: all or nothing.
     // A conversation id that already exists (or repeats in `records`) gets a new UUID; message
     // and tool-call ids are the records' own and are renumbered. Returns the ids used, in order.
+    // A file grants nothing: every imported conversation gets the default tools
+    // (default_enabled_tools()) and no shared folder, whatever the record says, and no "always"
+    // permission (tool calls keep their recorded approval, which only the transcript shows).
     Result<std::vector<std::string>> import_conversations(
         const std::vector<ConversationRecord>& records);
     // Runs `body` in one transaction (nested calls join it): committed when body returns ok,

@@ -163,6 +163,21 @@ constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE conversations ADD COLUMN tool_folder TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 4: "always allow this tool in this conversation" gets its own table. Until now it was
+// derived from tool_calls.approval, a column that import copies from the file, so a conversation
+// file could grant itself permissions. Only the tool runner writes tool_grants, when the user
+// answers "always"; import and export never touch it. tool_calls.approval stays what it was: the
+// record of each call, shown in the transcript. Older grants are not carried over: a version 3
+// history cannot tell a grant the user gave from one an imported file brought.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE tool_grants (
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    tool TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, tool)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& history_migrations() {
@@ -170,6 +185,7 @@ const std::vector<Migration>& history_migrations() {
         {1, kSchemaV1},
         {2, kSchemaV2},
         {3, kSchemaV3},
+        {4, kSchemaV4},
     };
     return ladder;
 }

@@ -86,6 +86,10 @@ inline constexpr const char* kTrashToPurge =
     "deleted_at <= ?1)";
 inline constexpr const char* kPurgeTrash =
     "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?1";
+// A conversation without messages; its settings and tool grants go with it.
+inline constexpr const char* kDeleteIfEmpty =
+    "DELETE FROM conversations WHERE id = ?1 AND NOT EXISTS "
+    "(SELECT 1 FROM messages WHERE conversation_id = ?1)";
 inline constexpr const char* kSetActiveLeaf =
     "UPDATE conversations SET active_leaf_id = ?2 WHERE id = ?1";
 // After a message is added: it becomes the visible leaf and the conversation moves up the list.
@@ -158,13 +162,14 @@ inline constexpr const char* kSelectToolCalls =
     "WHERE m.conversation_id = ?1 ORDER BY t.id";
 inline constexpr const char* kSelectToolCall =
     "SELECT " PONDER_TOOL_CALL_COLUMNS "FROM tool_calls t WHERE t.id = ?1";
-// Whether the user allowed `tool` "always" in this conversation (any of the names ?2, ?3: the
-// model may address a tool as "functions.calculator" or "calculator").
+// Whether the user allowed `tool` (its bare name, "calculator") "always" in this conversation.
 inline constexpr const char* kToolAlwaysApproved = R"sql(
-SELECT EXISTS (SELECT 1 FROM tool_calls t JOIN messages m ON m.id = t.message_id
-    JOIN conversations c ON c.id = m.conversation_id
-    WHERE c.uuid = ?1 AND t.tool_name IN (?2, ?3) AND t.approval = 'approved_always')
+SELECT EXISTS (SELECT 1 FROM tool_grants g JOIN conversations c ON c.id = g.conversation_id
+    WHERE c.uuid = ?1 AND g.tool = ?2)
 )sql";
+// The user answered "always": remember it (?1 conversation row, ?2 bare tool name, ?3 now).
+inline constexpr const char* kGrantToolAlways =
+    "INSERT OR IGNORE INTO tool_grants (conversation_id, tool, granted_at) VALUES (?1, ?2, ?3)";
 inline constexpr const char* kSetToolApproval = "UPDATE tool_calls SET approval = ?2 WHERE id = ?1";
 inline constexpr const char* kStartToolCall = "UPDATE tool_calls SET started_at = ?2 WHERE id = ?1";
 inline constexpr const char* kFinishToolCall = R"sql(

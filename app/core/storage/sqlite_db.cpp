@@ -1,14 +1,36 @@
 #include "app/core/storage/sqlite_db.h"
 
+#include <cerrno>
 #include <utility>
 
 #include "app/core/storage/file_health.h"
 
 namespace ponder::core {
 
+namespace {
+
+// SQLite says SQLITE_FULL when a write to the database or its log finds the disk full, but only
+// "disk I/O error" when it cannot grow the -shm file that opening a WAL database needs (that is
+// what a full disk gives at start-up); the operating system's error tells the two apart.
+bool disk_is_full(sqlite3* db, int primary) {
+    if (primary == SQLITE_FULL) return true;
+    if (primary != SQLITE_IOERR || db == nullptr) return false;
+    const int os_error = sqlite3_system_errno(db);
+    return os_error == ENOSPC || os_error == EDQUOT;
+}
+
+}  // namespace
+
 Status sqlite_status(sqlite3* db, int rc, const std::filesystem::path& file,
                      std::string_view context) {
     const int primary = rc & 0xff;
+    if (disk_is_full(db, primary)) {
+        const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
+        return Status(StatusCode::io_error,
+                      file.string() + ": " + std::string(context) +
+                          ": the disk is full; free some space on the disk that holds " +
+                          folder.string() + " and try again (what was saved before is kept)");
+    }
     std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     std::string hint;
     StatusCode code = StatusCode::io_error;
@@ -23,9 +45,6 @@ Status sqlite_status(sqlite3* db, int rc, const std::filesystem::path& file,
                 " (the history file is damaged, so Ponder no longer writes to it; copy what "
                 "still opens into a new history with: ponder-cli history salvage --db " +
                 file.string() + " --out NEW.sqlite3)";
-            break;
-        case SQLITE_FULL:
-            hint = " (the disk is full)";
             break;
         case SQLITE_BUSY:
         case SQLITE_LOCKED:

@@ -187,4 +187,14 @@ Result<std::int64_t> HistoryStore::purge_trash(Timestamp deleted_before) {
     return purged;
 }
 
+Result<bool> HistoryStore::discard_if_empty(std::string_view id) {
+    auto row = conversation_row(id, /*allow_trash=*/true);
+    if (!row) return row.status();
+    auto statement = connection_->cached(sql::kDeleteIfEmpty);
+    if (!statement) return statement.status();
+    Status status = (*statement)->bind(1, *row).run();
+    if (!status.ok()) return status;
+    return sqlite3_changes64(connection_->handle()) > 0;
+}
+
 }  // namespace ponder::core

@@ -9,6 +9,7 @@
 #include "app/core/storage/sqlite_db.h"
 #include "app/core/storage/utf8.h"
 #include "app/core/storage/uuid.h"
+#include "app/core/tools/builtin_tools.h"
 
 namespace ponder::core {
 namespace {
@@ -18,10 +19,19 @@ Status bad_record(size_t index, const std::string& what) {
                   "conversation " + std::to_string(index) + ": " + what);
 }
 
+// A file grants nothing: whatever tools and shared folder an imported conversation names, it gets
+// what a new conversation gets (the default tools, no folder), and the user grants again. The
+// file may come from anyone, and these settings decide what the model may do on this machine.
+ConversationSettings without_permissions(ConversationSettings settings) {
+    settings.enabled_tools = default_enabled_tools();
+    settings.tool_folder.clear();
+    return settings;
+}
+
 // The tree must be well formed before anything is written: unique ids, parents that come
 // earlier (so there are no cycles), tool calls and the active leaf pointing at messages.
 Status check_record(const ConversationRecord& record, size_t index) {
-    Status settings = check_settings(record.conversation.settings);
+    Status settings = check_settings(without_permissions(record.conversation.settings));
     if (!settings.ok()) return bad_record(index, settings.message());
     std::set<MessageId> seen;
     for (const Message& m : record.messages) {
@@ -64,7 +74,7 @@ std::optional<std::string> repaired_opt(const std::optional<std::string>& text) 
 
 Status HistoryStore::insert_record(const ConversationRecord& record, const std::string& uuid) {
     const Conversation& c = record.conversation;
-    const ConversationSettings settings = repaired(c.settings);
+    const ConversationSettings settings = repaired(without_permissions(c.settings));
     auto insert = connection_->cached(sql::kInsertConversation);
     if (!insert) return insert.status();
     (*insert)

@@ -73,17 +73,35 @@ Status update_tool_call(Connection& db, const char* sql, ToolCallId id,
 
 }  // namespace
 
+namespace {
+
+// "functions.calculator" -> "calculator": grants are kept under the bare name.
+std::string bare_tool_name(std::string_view tool_name) {
+    constexpr std::string_view kPrefix = "functions.";
+    if (tool_name.starts_with(kPrefix)) tool_name.remove_prefix(kPrefix.size());
+    return std::string(tool_name);
+}
+
+}  // namespace
+
 Result<bool> HistoryStore::tool_always_approved(std::string_view conversation_id,
                                                 std::string_view tool_name) {
-    constexpr std::string_view kPrefix = "functions.";
-    const std::string bare(tool_name.starts_with(kPrefix) ? tool_name.substr(kPrefix.size())
-                                                          : tool_name);
-    const std::string qualified = std::string(kPrefix) + bare;
     auto statement = connection_->cached(sql::kToolAlwaysApproved);
     if (!statement) return statement.status();
-    auto row = (*statement)->bind(1, conversation_id).bind(2, bare).bind(3, qualified).step();
+    auto row = (*statement)->bind(1, conversation_id).bind(2, bare_tool_name(tool_name)).step();
     if (!row) return row.status();
     return *row && (*statement)->column_int(0) != 0;
+}
+
+Status HistoryStore::grant_tool_always(std::string_view conversation_id,
+                                       std::string_view tool_name) {
+    const std::string bare = bare_tool_name(tool_name);
+    if (bare.empty()) return Status(StatusCode::invalid_argument, "no tool to allow");
+    auto row = conversation_row(conversation_id, /*allow_trash=*/false);
+    if (!row) return row.status();
+    auto statement = connection_->cached(sql::kGrantToolAlways);
+    if (!statement) return statement.status();
+    return (*statement)->bind(1, *row).bind(2, bare).bind(3, now_ms()).run();
 }
 
 Status HistoryStore::set_tool_approval(ToolCallId id, ToolApproval approval) {

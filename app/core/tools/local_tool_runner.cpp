@@ -177,6 +177,12 @@ ToolOutcome LocalToolRunner::run(const ToolInvocation& call, const ConversationS
             return fail("the user denied this call; do not call " + name +
                         " again unless the user asks");
         }
+        if (outcome.approval == ToolApproval::approved_always && options_.store) {
+            if (Status granted = options_.store->grant_tool_always(call.conversation_id, name);
+                !granted.ok()) {
+                return fail("could not remember the permission: " + granted.message());
+            }
+        }
     }
 
     if (options_.store) {

@@ -11,10 +11,12 @@
 // The tool-call row records the approval: pending (never asked: the call was invalid),
 // approved_once, approved_always or denied.
 //
-// "Always" survives restarts because it is read from the history, not kept in memory: a tool
-// counts as always-approved in a conversation when one of its stored calls there has approval
-// approved_always (HistoryStore::tool_always_approved). Later calls it lets through are stored
-// as approved_always too. There is no revoking it short of deleting those calls.
+// "Always" survives restarts because it is kept in the history, not in memory: the user's answer
+// is stored as a grant (HistoryStore::grant_tool_always), and a tool counts as always-approved in
+// a conversation when it has one (tool_always_approved). Grants are written only here, from the
+// user's answer, never by import, so a conversation file cannot grant itself anything (the
+// approval recorded on an imported call is history, not a permission). Later calls a grant lets
+// through are recorded as approved_always too. It lasts as long as the conversation.
 //
 // Thread-safety: once set up (add_tool), every method may be called from any thread, also
 // concurrently (a settings screen may call tools() while a turn runs). run() uses the

@@ -1,8 +1,11 @@
 // `ponder-cli history ...` as a program: output, files written, exit codes and error messages.
 #include <QtTest>
 
+#include <unistd.h>
+
 #include <QProcess>
 #include <QTemporaryDir>
+#include <nlohmann/json.hpp>
 
 #include "app/core/storage/history_store.h"
 
@@ -20,6 +23,12 @@ QString read_text(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return {};
     return QString::fromUtf8(file.readAll());
+}
+
+QByteArray read_bytes(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    return file.readAll();
 }
 
 }  // namespace
@@ -99,7 +108,93 @@ class TestCliHistory : public QObject {
                           other_db})
                      .exit_code,
                  0);
-        QCOMPARE(read_text(again), read_text(all));
+        // The same file, but for the tools: an import grants none beyond a new conversation's.
+        auto expected = nlohmann::ordered_json::parse(read_text(all).toStdString());
+        for (auto& conversation : expected["conversations"])
+            conversation["enabled_tools"] = {"calculator", "current_time"};
+        QCOMPARE(nlohmann::ordered_json::parse(read_text(again).toStdString()), expected);
+    }
+
+    // Issue 17, defect 1: `export --out H --db H` replaced the history with the export. Every
+    // name for the open database or its companions, and any other SQLite file, is refused with
+    // nothing written; the history still holds its conversations afterwards.
+    void exportNeverWritesOverADatabase() {
+        QDir(dir_.path()).mkpath("sub");
+        const QString symlink = dir_.filePath("history-link.sqlite3");
+        const QString hardlink = dir_.filePath("history-hardlink.sqlite3");
+        QVERIFY(QFile::link(db_, symlink));
+        QVERIFY(::link(QFile::encodeName(db_).constData(),
+                       QFile::encodeName(hardlink).constData()) == 0);
+        const QString other_db = dir_.filePath("someone-elses.sqlite3");
+        {
+            auto other = HistoryStore::open(other_db.toStdString());
+            QVERIFY(other.ok());
+            QVERIFY((*other)->create_conversation("Not to be lost").ok());
+        }
+        const QByteArray other_bytes = read_bytes(other_db);
+        QVERIFY(other_bytes.startsWith(QByteArray("SQLite format 3\0", 16)));
+
+        const QList<QStringList> exports = {
+            {"export", id_, "--format", "html"},
+            {"export", "--all", "--format", "json"},
+            {"export", "--all", "--format", "md"},
+        };
+        const QStringList targets = {
+            db_,                                      // the file itself
+            dir_.filePath("sub/../history.sqlite3"),  // another spelling of it
+            symlink,                                  // a symlink to it
+            hardlink,                                 // a second name of the same inode
+            db_ + "-wal",                             // its write-ahead log
+            db_ + "-shm",                             // its shared-memory index
+            db_ + "-journal",                         // its rollback journal (not there now)
+            other_db,                                 // any other SQLite database
+            other_db + "-wal",                        // ... or its companions' names
+        };
+        for (const QStringList& command : exports) {
+            for (const QString& target : targets) {
+                Run run = history(QStringList(command) << "--out" << target);
+                const QString why = command.join(' ') + " --out " + target + ": " + run.err;
+                QVERIFY2(run.exit_code == 1, qPrintable(why));
+                QVERIFY2(run.err.contains("nothing was written"), qPrintable(why));
+                QVERIFY2(!run.err.contains("exported"), qPrintable(why));
+                Run list = history({"list"});
+                QVERIFY2(list.exit_code == 0 && list.out.contains(id_), qPrintable(why));
+                QCOMPARE(read_bytes(other_db), other_bytes);
+                QVERIFY(!QFile::exists(other_db + "-wal"));
+                QVERIFY(!QFile::exists(db_ + "-journal"));
+            }
+        }
+        Run mine = history({"export", id_, "--format", "html", "--out", db_});
+        QVERIFY2(mine.err.contains("is the open history database"), qPrintable(mine.err));
+        Run other = history({"export", id_, "--format", "html", "--out", other_db});
+        QVERIFY2(other.err.contains("is an SQLite database"), qPrintable(other.err));
+        Run folder = history({"export", id_, "--format", "html", "--out", dir_.path()});
+        QCOMPARE(folder.exit_code, 1);
+        QVERIFY2(folder.err.contains("is a folder"), qPrintable(folder.err));
+        // No temporary file is left behind by a refused or a finished export.
+        const QString html = dir_.filePath("fine.html");
+        QCOMPARE(history({"export", id_, "--format", "html", "--out", html}).exit_code, 0);
+        QVERIFY(read_text(html).contains("Antarctica"));
+        QVERIFY(QDir(dir_.path()).entryList({"*.part"}, QDir::Files).isEmpty());
+    }
+
+    // The other commands that write a file a person names refuse a database the same way.
+    void logitsAndMakeModelNeverWriteOverADatabase() {
+        const QByteArray before = read_bytes(db_);
+        Run logits = run_cli(
+            {"logits", "--model", "/nonexistent", "--tokens-file", "/dev/null", "--out", db_});
+        QCOMPARE(logits.exit_code, 2);
+        QVERIFY2(logits.err.contains("is an SQLite database"), qPrintable(logits.err));
+        QCOMPARE(read_bytes(db_), before);
+
+        const QString model = dir_.filePath("model");
+        QDir(dir_.path()).mkpath("model");
+        QVERIFY(QFile::link(db_, model + "/generation_config.json"));
+        Run made = run_cli({"make-model", "--preset", "tiny", "--out", model});
+        QCOMPARE(made.exit_code, 1);
+        QVERIFY2(made.err.contains("is an SQLite database"), qPrintable(made.err));
+        QCOMPARE(read_bytes(db_), before);
+        QVERIFY(history({"list"}).out.contains(id_));
     }
 
     void deleteRestorePurge() {

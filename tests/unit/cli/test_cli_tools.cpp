@@ -71,9 +71,8 @@ class TestCliTools : public QObject {
     }
 
     void chatStoresTheConversationsTools() {
-        // The tiny test model cannot speak harmony (its vocabulary has 1024 tokens), so the
-        // turn fails; the conversation and its settings are stored before that.
-        const QString model = QString(PONDER_TEST_DATA_DIR) + "/gpt-oss-tiny/base";
+        // Two tokens of the demo model are enough: the settings are stored with the message.
+        const QString model = QString(PONDER_SOURCE_DIR) + "/resources/demo-model";
         const QString db = dir_.filePath("chat.sqlite3");
         Run chosen =
             run_cli({"chat", "--model", model, "--db", db, "--prompt", "hi", "--max-tokens", "2",
@@ -99,7 +98,7 @@ class TestCliTools : public QObject {
     }
 
     void chatStoresTheContextPolicy() {
-        const QString model = QString(PONDER_TEST_DATA_DIR) + "/gpt-oss-tiny/base";
+        const QString model = QString(PONDER_SOURCE_DIR) + "/resources/demo-model";
         const QString db = dir_.filePath("policy.sqlite3");
         Run fresh = run_cli({"chat", "--model", model, "--db", db, "--prompt", "hi",
                              "--max-tokens", "2", "--tools", "none"});

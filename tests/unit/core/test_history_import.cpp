@@ -1,5 +1,6 @@
 // Import: validation with errors that name the JSON path, all-or-nothing writes, id collisions,
-// and export -> import -> export giving the same file.
+// and export -> import -> export giving the same file but for the permissions, which a file
+// never brings (test_import_permissions has the hostile files).
 #include <nlohmann/json.hpp>
 
 #include "app/core/export/conversation_json.h"
@@ -8,6 +9,7 @@
 
 using namespace history_test;
 using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
 
 namespace {
 
@@ -31,6 +33,25 @@ Json minimal() {
         {"messages",
          Json::array({Json{{"role", "user"}, {"text", "Hi"}},
                       Json{{"role", "assistant"}, {"channel", "final"}, {"text", "Hello"}}})}};
+}
+
+// An exported file as its import keeps it: everything but the permissions, which no file grants
+// (the imported conversation gets the default tools and no shared folder). Key order is kept, so
+// comparing two of these compares the files field by field and in order.
+OrderedJson as_imported(OrderedJson file) {
+    if (file["format"] == "ponder.history") {
+        for (OrderedJson& conversation : file["conversations"])
+            conversation = as_imported(conversation);
+        return file;
+    }
+    file["enabled_tools"] = {"calculator", "current_time"};
+    file["tool_folder"] = nullptr;
+    file["system"].erase("builtin_tools");
+    return file;
+}
+
+OrderedJson parsed(const std::string& text) {
+    return OrderedJson::parse(text);
 }
 
 // The error of reading `json`, or "" when it reads fine.
@@ -187,10 +208,17 @@ class TestHistoryImport : public QObject {
         auto ids = import_text(*target, first_export);
         QVERIFY(ids.ok());
         QCOMPARE((*ids)[0], s.id);  // no collision: the id is kept
-        QCOMPARE(export_one(*target, s.id), first_export);
-        // The readable exports agree too.
+        QCOMPARE(parsed(export_one(*target, s.id)), as_imported(parsed(first_export)));
+        // What was imported exports unchanged from then on.
+        auto fourth = open_store(fresh());
+        QVERIFY(import_text(*fourth, export_one(*target, s.id)).ok());
+        QCOMPARE(export_one(*fourth, s.id), export_one(*target, s.id));
+        // The readable exports agree too, but for the tools line.
+        ConversationRecord expected = *source->load_conversation(s.id);
+        expected.conversation.settings.enabled_tools = {"calculator", "current_time"};
+        expected.conversation.settings.tool_folder.clear();
         QCOMPARE(conversation_to_markdown(*target->load_conversation(s.id)),
-                 conversation_to_markdown(*source->load_conversation(s.id)));
+                 conversation_to_markdown(expected));
 
         // The whole history.
         std::vector<ConversationRecord> records;
@@ -207,7 +235,7 @@ class TestHistoryImport : public QObject {
         for (const Conversation& c : *relisted) {
             again.push_back(*third->load_conversation(c.id));
         }
-        QCOMPARE(history_to_json(again), history);
+        QCOMPARE(parsed(history_to_json(again)), as_imported(parsed(history)));
     }
 
     void equalTimestampsKeepTheFilesOrder() {
@@ -230,7 +258,8 @@ class TestHistoryImport : public QObject {
         QVERIFY(listed.ok());
         QCOMPARE(listed->size(), size_t(4));
         QStringList order;
-        for (const Conversation& c : *listed) order << QString::fromStdString(c.title);
+        for (const Conversation& c : *listed)
+            order << QString::fromStdString(c.title);
         QCOMPARE(order, QStringList({"Alpha", "Bravo", "Charlie", "Delta"}));
         // The returned ids follow the file too.
         QCOMPARE((*ids)[0], (*listed)[0].id);
@@ -247,7 +276,7 @@ class TestHistoryImport : public QObject {
         QVERIFY((*ids)[0] != s.id);
         QCOMPARE((*ids)[0].size(), size_t(36));
         // Same content under the new id.
-        Json a = Json::parse(original), b = Json::parse(export_one(*store, (*ids)[0]));
+        OrderedJson a = as_imported(parsed(original)), b = parsed(export_one(*store, (*ids)[0]));
         a.erase("id");
         b.erase("id");
         QCOMPARE(a, b);

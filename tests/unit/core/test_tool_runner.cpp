@@ -341,16 +341,22 @@ class TestToolRunner : public QObject {
         const MessageId m = store->append_message(id, message).value().id;
         const MessageId n = store->append_message(other, message).value().id;
         QCOMPARE(*store->tool_always_approved(id, "functions.calculator"), false);
-        QVERIFY(store->add_tool_call(m, "functions.calculator", "{}", ToolApproval::approved_once)
-                    .ok());
-        QCOMPARE(*store->tool_always_approved(id, "calculator"), false);
-        QVERIFY(store->add_tool_call(n, "calculator", "{}", ToolApproval::approved_always).ok());
-        QCOMPARE(*store->tool_always_approved(id, "calculator"), false);  // other conversation
-        QCOMPARE(*store->tool_always_approved(other, "functions.calculator"), true);
+        // A call recorded as approved "always" is history, not a permission: an imported file
+        // can carry such rows, so they grant nothing.
         QVERIFY(store->add_tool_call(m, "functions.calculator", "{}", ToolApproval::approved_always)
                     .ok());
+        QVERIFY(store->add_tool_call(m, "calculator", "{}", ToolApproval::approved_always).ok());
+        QCOMPARE(*store->tool_always_approved(id, "calculator"), false);
+        QCOMPARE(*store->tool_always_approved(id, "functions.calculator"), false);
+        // The user's answer is the grant.
+        QVERIFY(store->grant_tool_always(other, "calculator").ok());
+        QCOMPARE(*store->tool_always_approved(id, "calculator"), false);  // other conversation
+        QCOMPARE(*store->tool_always_approved(other, "functions.calculator"), true);
+        QVERIFY(store->grant_tool_always(id, "functions.calculator").ok());
+        QVERIFY(store->grant_tool_always(id, "calculator").ok());  // again: no change, no error
         QCOMPARE(*store->tool_always_approved(id, "calculator"), true);
         QCOMPARE(*store->tool_always_approved(id, "functions.python"), false);
+        QVERIFY(!store->grant_tool_always("no-such-conversation", "calculator").ok());
 
         // The runner honours it without asking.
         int asked = 0;
