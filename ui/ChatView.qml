@@ -62,6 +62,14 @@ Pane {
                     flat: true
                     onClicked: details.visible = !details.visible
                 }
+                // A damaged history: copy what can still be read into a new one (issue 17).
+                Button {
+                    objectName: "salvageButton"
+                    visible: root.chat.historyDamaged
+                    enabled: !root.chat.salvaging
+                    text: root.chat.salvaging ? qsTr("Copying…") : qsTr("Copy what can be read")
+                    onClicked: root.chat.salvageHistory()
+                }
                 Button {
                     visible: root.chat.canUndoDelete
                     text: qsTr("Undo")

@@ -20,8 +20,12 @@ constexpr const char* kUsage = R"(usage: ponder-cli history <command> [--db FILE
   import FILE                                  a ponder.conversation or ponder.history JSON file
   delete ID [--purge]                          move to the trash, or (--purge) delete for good
   restore ID                                   take a conversation out of the trash
+  check                                        look for damage (reads the whole file)
+  salvage --out NEW_FILE                       copy every conversation that can still be read
+                                               into a new history; list the others by id
   bench --db NEW_FILE [--conversations N] [--messages N] [--seconds S]
                                                fill a new database and time the store
+  bench-check --db FILE [--runs N]             time the ways of looking for damage
 
 --db FILE defaults to $PONDER_DB, else $XDG_DATA_HOME/ponder/history.sqlite3.
 )";
@@ -152,9 +156,17 @@ int history_restore(const Words& words) {
 
 int run_history(const Words& words) {
     static const Subcommand table[] = {
-        {"list", history_list},       {"show", history_show},     {"search", history_search},
-        {"export", history_export},   {"import", history_import}, {"delete", history_delete},
-        {"restore", history_restore}, {"bench", history_bench},
+        {"list", history_list},
+        {"show", history_show},
+        {"search", history_search},
+        {"export", history_export},
+        {"import", history_import},
+        {"delete", history_delete},
+        {"restore", history_restore},
+        {"bench", history_bench},
+        {"check", history_check},
+        {"salvage", history_salvage},
+        {"bench-check", history_bench_check},
     };
     if (words.empty() || words[0] == "help" || words[0] == "--help") {
         std::fputs(kUsage, words.empty() ? stderr : stdout);

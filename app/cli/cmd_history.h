@@ -1,5 +1,6 @@
 // `ponder-cli history ...`: the pieces shared by its files (cmd_history.cpp: list, show, search,
-// delete, restore; cmd_history_io.cpp: export, import; cmd_history_bench.cpp: bench).
+// delete, restore; cmd_history_io.cpp: export, import; cmd_history_bench.cpp: bench;
+// cmd_history_damage.cpp: check, salvage, bench-check).
 #pragma once
 
 #include <memory>
@@ -24,5 +25,8 @@ int history_restore(const Words& words);
 int history_export(const Words& words);
 int history_import(const Words& words);
 int history_bench(const Words& words);
+int history_check(const Words& words);
+int history_salvage(const Words& words);
+int history_bench_check(const Words& words);
 
 }  // namespace ponder::cli

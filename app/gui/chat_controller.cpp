@@ -5,6 +5,7 @@
 #include <QClipboard>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QRegularExpression>
@@ -49,6 +50,18 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
     connect(this, &ChatController::workerRunTurn, worker_, &EngineWorker::runTurn);
     connect(this, &ChatController::workerExport, worker_, &EngineWorker::exportConversations);
     connect(this, &ChatController::workerImport, worker_, &EngineWorker::importFile);
+    connect(this, &ChatController::workerSalvage, worker_, &EngineWorker::salvageHistory);
+    connect(worker_, &EngineWorker::historyDamaged, this, &ChatController::markHistoryDamaged);
+    connect(worker_, &EngineWorker::salvageFinished, this,
+            [this](const QString& out, int copied, const QStringList& lost, const QString& error) {
+                salvaging_ = false;
+                emit historyErrorChanged();
+                if (!error.isEmpty()) {
+                    setNotice(tr("The conversations could not be copied: %1").arg(error));
+                    return;
+                }
+                useSalvagedHistory(out, copied, lost);
+            });
 
     connect(worker_, &EngineWorker::historyFailed, this, [this](const QString& error) {
         historyError_ =
@@ -111,7 +124,8 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
                 generatingId_.clear();
                 emit generatingChanged();
                 emit composerChanged();
-                if (state == QLatin1String("error") && !detail.isEmpty()) setNotice(detail);
+                if (state == QLatin1String("error") && !detail.isEmpty() && !historyDamaged_)
+                    setNotice(detail);
                 // A first turn that failed before storing anything leaves no empty conversation.
                 if (state == QLatin1String("error") && store_) {
                     auto discarded = store_->discard_if_empty(conversationId.toStdString());
@@ -316,6 +330,14 @@ void ChatController::dismissNotice() {
 }
 
 void ChatController::setNotice(const QString& text, const QString& details) {
+    // A write of the UI thread's refused because the file is damaged: the banner says so in
+    // plain words instead of SQLite's (core's refusals all say "history file is damaged").
+    if (store_) {
+        if (auto damage = store_->damage()) {
+            markHistoryDamaged(QString::fromStdString(*damage));
+            if (text.contains(QLatin1String("history file is damaged"))) return;
+        }
+    }
     notice_ = text;
     // A history error keeps its details until a new notice brings its own.
     if (historyError_.isEmpty() || !text.isEmpty()) noticeDetails_ = details;
@@ -357,9 +379,88 @@ void ChatController::setInstructions(const QString& instructions) {
     emit currentConversationChanged();
 }
 
+// --- a damaged history --------------------------------------------------------------------
+
+void ChatController::markHistoryDamaged(const QString& detail) {
+    if (historyDamaged_) return;
+    historyDamaged_ = true;
+    noticeDetails_ = detail;
+    historyError_ =
+        tr("Your history file is damaged. Ponder no longer saves anything to it, so nothing more "
+           "is lost. Ponder can copy every conversation that can still be read into a new "
+           "history and go on with that; the damaged file is kept.");
+    emit historyErrorChanged();
+    emit noticeChanged();
+    emit composerChanged();
+}
+
+void ChatController::salvageHistory() {
+    if (!historyDamaged_ || salvaging_ || generating()) return;
+    salvaging_ = true;
+    emit historyErrorChanged();
+    emit workerSalvage(databasePath_ + QStringLiteral(".salvaged-") +
+                       QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+}
+
+void ChatController::useSalvagedHistory(const QString& out, int copied, const QStringList& lost) {
+    // The worker has closed its connection; with this one closed too, the files can move.
+    options_.setConversation(nullptr, {});
+    store_.reset();
+    const QString kept = databasePath_ + QStringLiteral(".damaged-") +
+                         QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QLatin1String sidecars[] = {QLatin1String("-wal"), QLatin1String("-shm")};
+    bool moved = QFile::rename(databasePath_, kept);
+    for (const QLatin1String& suffix : sidecars) {
+        if (moved && QFile::exists(databasePath_ + suffix))
+            moved = QFile::rename(databasePath_ + suffix, kept + suffix);
+    }
+    if (moved && !QFile::rename(out, databasePath_)) {
+        // Put the damaged history back rather than leave no history where it was.
+        moved = false;
+        (void)QFile::rename(kept, databasePath_);
+        for (const QLatin1String& suffix : sidecars)
+            if (QFile::exists(kept + suffix))
+                (void)QFile::rename(kept + suffix, databasePath_ + suffix);
+    }
+    auto store = core::HistoryStore::open(databasePath_.toStdString());
+    emit workerOpenHistory();
+    if (!moved || !store) {
+        if (store) store_ = std::move(*store);
+        historyError_ = tr("The conversations that could be read were copied to %1, but Ponder "
+                           "could not put that file in place of the damaged one.")
+                            .arg(out);
+        if (!store) noticeDetails_ = QString::fromStdString(store.status().message());
+        emit historyErrorChanged();
+        emit noticeChanged();
+        return;
+    }
+    store_ = std::move(*store);
+    historyDamaged_ = false;
+    historyError_.clear();
+    noticeDetails_.clear();
+    emit historyErrorChanged();
+    emit noticeChanged();
+    emit composerChanged();
+    refreshList();
+    if (!currentId_.isEmpty() && !store_->conversation(currentId_.toStdString())) {
+        currentId_.clear();
+        messages_.load({});
+    }
+    reloadCurrent();
+    emit currentConversationChanged();
+    QString text = tr("Copied %n conversation(s) into a new history.", nullptr, copied);
+    if (!lost.isEmpty()) {
+        text += QLatin1Char(' ') +
+                tr("%n conversation(s) could not be read: %1.", nullptr, int(lost.size()))
+                    .arg(lost.join(QStringLiteral(", ")));
+    }
+    setNotice(text + QLatin1Char(' ') + tr("The damaged file was kept as %1.").arg(kept));
+}
+
 // --- the turn -----------------------------------------------------------------------------
 
 QString ChatController::composerDisabledReason() const {
+    if (historyDamaged_) return tr("The history is damaged, so nothing new can be saved");
     if (!historyError_.isEmpty()) return tr("The history cannot be opened");
     if (modelState_ == QLatin1String("loading")) return tr("The model is loading…");
     if (modelState_ != QLatin1String("ready")) return tr("Choose a model to start chatting");

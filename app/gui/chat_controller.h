@@ -59,6 +59,11 @@ class ChatController : public QObject {
     Q_PROPERTY(QString noticeDetails READ noticeDetails NOTIFY noticeChanged)
     Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY noticeChanged)
     Q_PROPERTY(QString historyError READ historyError NOTIFY historyErrorChanged)
+    // The history file is damaged: nothing is written to it, historyError says so in plain
+    // words, noticeDetails keeps SQLite's words for the Details fold, and salvageHistory() is the
+    // way out.
+    Q_PROPERTY(bool historyDamaged READ historyDamaged NOTIFY historyErrorChanged)
+    Q_PROPERTY(bool salvaging READ salvaging NOTIFY historyErrorChanged)
 
   public:
     ChatController(AppSettings* settings, QString databasePath, QObject* parent = nullptr);
@@ -97,6 +102,8 @@ class ChatController : public QObject {
     QString noticeDetails() const { return noticeDetails_; }
     bool canUndoDelete() const { return !deletedId_.isEmpty(); }
     QString historyError() const { return historyError_; }
+    bool historyDamaged() const { return historyDamaged_; }
+    bool salvaging() const { return salvaging_; }
 
     // Conversations
     Q_INVOKABLE void newConversation();
@@ -142,6 +149,10 @@ class ChatController : public QObject {
     Q_INVOKABLE QString suggestedExportPath(const QString& format, bool all) const;
     Q_INVOKABLE bool fileExists(const QString& pathOrUrl) const;
     Q_INVOKABLE QString localFolder(const QString& url) const;
+    // Copies every conversation the damaged history can still read into a new history (in the
+    // background), then uses it: the damaged file is kept beside it as
+    // "<name>.damaged-<date>". The notice lists the conversations that could not be read.
+    Q_INVOKABLE void salvageHistory();
 
     // Loads the model the settings name (or the demo model on a first run) and reopens the last
     // conversation. Called once the window exists.
@@ -174,6 +185,7 @@ class ChatController : public QObject {
     void workerRunTurn(int kind, const QString& conversationId, const QString& text, qint64 target);
     void workerExport(const QStringList& ids, bool all, const QString& format, const QString& path);
     void workerImport(const QString& path);
+    void workerSalvage(const QString& out);
 
   private:
     void refreshList();
@@ -185,6 +197,8 @@ class ChatController : public QObject {
     void setModelState(const QString& state);
     std::optional<core::Conversation> current() const;
     void endApproval(core::ApprovalDecision decision);
+    void markHistoryDamaged(const QString& detail);
+    void useSalvagedHistory(const QString& out, int copied, const QStringList& lost);
 
     AppSettings* settings_;
     QString databasePath_;
@@ -210,6 +224,8 @@ class ChatController : public QObject {
     QString deletedId_;
     QStringList deletedThisSession_;
     QString historyError_;
+    bool historyDamaged_ = false;
+    bool salvaging_ = false;
 };
 
 }  // namespace ponder::gui

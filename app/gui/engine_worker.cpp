@@ -6,6 +6,7 @@
 #include "app/core/chat/model_identity.h"
 #include "app/core/export/export_files.h"
 #include "app/core/export/html_export.h"
+#include "app/core/storage/history_salvage.h"
 #include "app/gui/pdf_export.h"
 #include "engine/harmony/chat_tokenizer.h"
 #include "engine/tokenizer/o200k_harmony.h"
@@ -59,11 +60,38 @@ void EngineWorker::openHistory() {
     options.store = store_.get();
     options.approve = gate_.prompt();
     tools_ = std::make_unique<core::LocalToolRunner>(std::move(options));
+    if (sessionSource_) startSession(*sessionSource_, *sessionTokenizer_, *sessionIdentity_);
+    // Damage in the middle of the file shows only when the whole file is read: do it here, off
+    // the UI thread, before the first answer is written (file_health.h has the cost).
+    if (!store_->check_for_damage().ok()) reportDamage();
+}
+
+void EngineWorker::reportDamage() {
+    if (!store_) return;
+    if (auto detail = store_->damage()) emit historyDamaged(QString::fromStdString(*detail));
+}
+
+void EngineWorker::salvageHistory(const QString& out) {
+    auto report = core::salvage_history(databasePath_.toStdString(), out.toStdString());
+    if (!report) {
+        emit salvageFinished(out, 0, {}, QString::fromStdString(report.status().message()));
+        return;
+    }
+    QStringList lost;
+    for (const core::LostConversation& conversation : report->lost)
+        lost << QString::fromStdString(conversation.id);
+    session_.reset();
+    tools_.reset();
+    store_.reset();
+    emit salvageFinished(out, static_cast<int>(report->copied.size()), lost, {});
 }
 
 void EngineWorker::startSession(core::TokenSource& source, const Tokenizer& tokenizer,
                                 const core::ModelIdentity& identity) {
     session_.reset();
+    sessionSource_ = &source;
+    sessionTokenizer_ = &tokenizer;
+    sessionIdentity_ = identity;
     if (!store_) return;
     session_ = std::make_unique<core::ChatSession>(*store_, source, tokenizer, identity);
     session_->set_tool_runner(tools_.get());
@@ -106,6 +134,8 @@ void EngineWorker::loadModel(const QString& folder, int contextLength) {
     if (cancelled()) return;
     // Two models rarely fit in memory together: the current one goes before the weights load.
     session_.reset();
+    sessionSource_ = nullptr;  // about to be freed: a reopened history must not restart on it
+    sessionTokenizer_ = nullptr;
     source_.reset();
     model_.reset();
     tokenizer_.reset();
@@ -169,10 +199,12 @@ void EngineWorker::runTurn(int kind, const QString& conversationId, const QStrin
         &stop_);
     if (!coalescer.empty()) emit turnEvents(coalescer.take());
     if (!summary) {
+        reportDamage();
         emit turnFinished(conversationId, QStringLiteral("error"),
                           QString::fromStdString(summary.status().message()));
         return;
     }
+    if (summary->state == core::MessageState::error) reportDamage();
     emit turnFinished(conversationId, QString::fromUtf8(core::to_string(summary->state).data()),
                       QString::fromStdString(summary->detail));
 }
@@ -200,6 +232,7 @@ void EngineWorker::exportConversations(const QStringList& ids, bool all, const Q
     if (all) {
         auto loaded = core::load_all_conversations(*store_);
         if (!loaded) {
+            reportDamage();
             emit exportFinished(path, QString::fromStdString(loaded.status().message()));
             return;
         }
@@ -208,6 +241,7 @@ void EngineWorker::exportConversations(const QStringList& ids, bool all, const Q
         for (const QString& id : ids) {
             auto record = store_->load_conversation(id.toStdString());
             if (!record) {
+                reportDamage();
                 emit exportFinished(path, QString::fromStdString(record.status().message()));
                 return;
             }
@@ -236,6 +270,7 @@ void EngineWorker::importFile(const QString& path) {
     }
     auto imported = core::import_json_file(*store_, path.toStdString());
     if (!imported) {
+        reportDamage();
         emit importFinished(0, {}, QString::fromStdString(imported.status().message()));
         return;
     }

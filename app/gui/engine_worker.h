@@ -11,6 +11,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -62,9 +63,19 @@ class EngineWorker : public QObject {
     void exportConversations(const QStringList& ids, bool all, const QString& format,
                              const QString& path);
     void importFile(const QString& path);
+    // Copies every conversation the damaged history still holds into the new history `out`
+    // (history_salvage.h), then closes this thread's connection so that the UI thread can put
+    // `out` in its place; openHistory() reopens.
+    void salvageHistory(const QString& out);
 
   signals:
     void historyFailed(const QString& error);
+    // The history file is damaged (SQLite's words): it is read-only from now on.
+    void historyDamaged(const QString& detail);
+    // `lost`: the ids of the conversations that could not be read. `error` when nothing was
+    // written (then the connection stays open).
+    void salvageFinished(const QString& out, int copied, const QStringList& lost,
+                         const QString& error);
     void loadProgress(double fraction, const QString& stage);
     void modelLoaded(const ponder::gui::LoadedModelInfo& info);
     // `modelKept`: the folder was refused before the loaded model was let go, so it still
@@ -80,6 +91,7 @@ class EngineWorker : public QObject {
   private:
     void startSession(core::TokenSource& source, const Tokenizer& tokenizer,
                       const core::ModelIdentity& identity);
+    void reportDamage();
 
     QString databasePath_;
     std::unique_ptr<core::HistoryStore> store_;
@@ -89,6 +101,10 @@ class EngineWorker : public QObject {
     std::optional<Tokenizer> tokenizer_;
     std::unique_ptr<core::EngineTokenSource> source_;
     std::unique_ptr<core::ChatSession> session_;
+    // What the session was started with, so that reopening the history restarts it.
+    core::TokenSource* sessionSource_ = nullptr;
+    const Tokenizer* sessionTokenizer_ = nullptr;
+    std::optional<core::ModelIdentity> sessionIdentity_;
     std::atomic<bool> stop_{false};
 };
 

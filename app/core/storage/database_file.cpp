@@ -17,6 +17,8 @@ namespace {
 constexpr size_t kHeaderSize = 100;
 constexpr char kMagic[] = "SQLite format 3";   // 16 bytes with the terminating NUL
 constexpr size_t kPageSizeOffset = 16;         // u16; 1 means 65536
+constexpr size_t kWriteVersionOffset = 18;     // u8: 1 rollback journal, 2 WAL
+constexpr size_t kReadVersionOffset = 19;      // u8: the same
 constexpr size_t kChangeCounterOffset = 24;    // u32
 constexpr size_t kPageCountOffset = 28;        // u32, valid when the counters below match
 constexpr size_t kUserVersionOffset = 60;      // u32 (schema version of the application)
@@ -87,6 +89,15 @@ Status check_database_file(const std::filesystem::path& file, std::int64_t lates
                           "file was left unchanged)");
     }
     return Status::success();
+}
+
+bool database_file_is_wal(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::array<unsigned char, kHeaderSize> header{};
+    in.read(reinterpret_cast<char*>(header.data()), kHeaderSize);
+    return static_cast<size_t>(in.gcount()) == kHeaderSize &&
+           std::memcmp(header.data(), kMagic, sizeof(kMagic)) == 0 &&
+           header[kWriteVersionOffset] == 2 && header[kReadVersionOffset] == 2;
 }
 
 }  // namespace ponder::core

@@ -17,4 +17,8 @@ namespace ponder::core {
 // marked as another application's database.
 Status check_database_file(const std::filesystem::path& file, std::int64_t latest_version);
 
+// Whether the header says the file is in WAL mode (read and write versions 2). Asking SQLite
+// (PRAGMA journal_mode) counts as a write, which would need the damage check at every open.
+bool database_file_is_wal(const std::filesystem::path& file);
+
 }  // namespace ponder::core

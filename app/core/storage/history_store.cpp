@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "app/core/storage/database_file.h"
+#include "app/core/storage/file_health.h"
 #include "app/core/storage/schema.h"
 #include "app/core/storage/sql_statements.h"
 #include "app/core/storage/sqlite_db.h"
@@ -18,9 +19,16 @@ constexpr int kBusyTimeoutMs = 5000;
 }  // namespace
 
 HistoryStore::HistoryStore(std::unique_ptr<Connection> connection)
-    : connection_(std::move(connection)) {}
+    : connection_(std::move(connection)) {
+    file_health_open(connection_->file());
+}
 
-HistoryStore::~HistoryStore() = default;
+HistoryStore::~HistoryStore() {
+    // Closing the last connection copies the WAL into the file: not into a damaged one.
+    if (damage())
+        sqlite3_db_config(connection_->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    file_health_close(connection_->file());
+}
 
 const std::filesystem::path& HistoryStore::file() const {
     return connection_->file();
@@ -29,7 +37,13 @@ const std::filesystem::path& HistoryStore::file() const {
 Result<std::unique_ptr<HistoryStore>> HistoryStore::open(const std::filesystem::path& file,
                                                          const OpenOptions& options) {
     if (file.empty()) return Status(StatusCode::invalid_argument, "no history database path given");
-    if (file.has_parent_path()) {
+    if (options.read_only) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec)) {
+            return Status(StatusCode::invalid_argument,
+                          file.string() + ": no such history file (it is opened read-only)");
+        }
+    } else if (file.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(file.parent_path(), ec);
         if (ec) {
@@ -41,8 +55,9 @@ Result<std::unique_ptr<HistoryStore>> HistoryStore::open(const std::filesystem::
     Status checked = check_database_file(file, latest_schema_version());
     if (!checked.ok()) return checked;
 
-    auto connection =
-        Connection::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+    const int mode =
+        options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    auto connection = Connection::open(file, mode | SQLITE_OPEN_NOMUTEX);
     if (!connection) return connection.status();
     std::unique_ptr<HistoryStore> store(new HistoryStore(std::move(*connection)));
     Status status = store->configure(options);
@@ -80,12 +95,29 @@ Status HistoryStore::configure(const OpenOptions& options) {
         }
     }
 
-    auto mode = db.query_text(sql::kEnableWal);
-    if (!mode) return mode.status();
-    if (*mode != "wal") {
-        return Status(StatusCode::io_error,
-                      db.file().string() + ": cannot use write-ahead logging (journal mode is '" +
-                          *mode + "'); is the folder on a network file system?");
+    if (options.read_only) {
+        // Read as it is: the queries expect the latest schema, and nothing may be migrated.
+        if (*version != latest_schema_version()) {
+            return Status(StatusCode::unsupported,
+                          db.file().string() + ": the history has schema version " +
+                              std::to_string(*version) + ", not " +
+                              std::to_string(latest_schema_version()) +
+                              "; open it once with this Ponder to upgrade it first");
+        }
+        return db.exec(sql::kConnectionSettings);
+    }
+
+    // Switching to WAL writes the header, so only a new file (or an old one in rollback mode)
+    // is switched; a Ponder history already is in WAL mode and opening it writes nothing.
+    if (!database_file_is_wal(db.file())) {
+        auto mode = db.query_text(sql::kEnableWal);
+        if (!mode) return mode.status();
+        if (*mode != "wal") {
+            return Status(StatusCode::io_error,
+                          db.file().string() +
+                              ": cannot use write-ahead logging (journal mode is '" + *mode +
+                              "'); is the folder on a network file system?");
+        }
     }
     Status status = db.exec(sql::kConnectionSettings);
     if (!status.ok()) return status;
@@ -95,9 +127,19 @@ Status HistoryStore::configure(const OpenOptions& options) {
 
     if (options.recover_interrupted) {
         auto recovered = recover_interrupted();
-        if (!recovered) return recovered.status();
+        // A damaged history still opens, read-only, so that what it holds can be salvaged.
+        if (!recovered && !damage()) return recovered.status();
     }
     return Status::success();
+}
+
+std::optional<std::string> HistoryStore::damage() const {
+    return known_damage(connection_->file());
+}
+
+Status HistoryStore::check_for_damage() {
+    if (auto detail = damage()) return damaged_file_status(file(), *detail);
+    return check_before_write(connection_->handle(), file());
 }
 
 Status HistoryStore::transaction(const std::function<Status()>& body) {
@@ -108,7 +150,16 @@ Status HistoryStore::transaction(const std::function<Status()>& body) {
     return transaction->commit();
 }
 
+Result<bool> HistoryStore::has_interrupted() {
+    auto found = connection_->query_int(sql::kHasInterrupted);
+    if (!found) return found.status();
+    return *found != 0;
+}
+
 Result<std::int64_t> HistoryStore::recover_interrupted() {
+    auto interrupted = has_interrupted();
+    if (!interrupted) return interrupted.status();
+    if (!*interrupted) return std::int64_t{0};
     std::int64_t marked = 0;
     Status status = transaction([&]() -> Status {
         auto messages = connection_->cached(sql::kMarkInterrupted);

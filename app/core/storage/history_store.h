@@ -17,6 +17,12 @@
 //
 // Failure: every call returns Status/Result; nothing throws. Unknown conversation ids give
 // invalid_argument; a damaged file gives io_error with a message that says so.
+//
+// Damage: a file damaged in the middle (random bytes over a few pages) is not noticed at open,
+// because finding it means reading the whole file. Before the first write the store runs
+// PRAGMA quick_check (file_health.h), and any SQLITE_CORRUPT marks the file damaged too. From
+// then on the store is read-only: every write is refused with a message that says how to
+// salvage (history_salvage.h), and the file is left byte for byte as it was.
 #pragma once
 
 #include <chrono>
@@ -44,6 +50,15 @@ struct OpenOptions {
     // that may run beside a live app (ponder-cli) passes false so it cannot cut off an answer
     // that is still being written.
     bool recover_interrupted = true;
+    // Opens an existing file for reading only (SQLite's read-only mode: no write can reach the
+    // file, and nothing is migrated or recovered). For salvaging a damaged history.
+    bool read_only = false;
+};
+
+// A conversation a damaged file still names (see HistoryStore::conversation_names).
+struct ConversationName {
+    std::string id;
+    std::string title;  // "" when only the id could be read
 };
 
 struct ListOptions {
@@ -100,6 +115,21 @@ class HistoryStore {
     HistoryStore& operator=(const HistoryStore&) = delete;
 
     const std::filesystem::path& file() const;
+
+    // --- damage ------------------------------------------------------------------------------
+    // What SQLite said when this file was found damaged, by this store or another store of the
+    // same file in this process; nullopt while it is not known to be. A damaged history stays
+    // readable and refuses every write.
+    std::optional<std::string> damage() const;
+    // Looks for damage now (PRAGMA quick_check over the whole file) unless this process already
+    // has since the file was opened. Ok when sound; the refusal that writes would get when
+    // damaged. The app calls it in the background after opening; otherwise the first write
+    // does.
+    Status check_for_damage();
+    // Every conversation the file still names, the trash included, in row order, skipping
+    // what cannot be read: the conversations table is scanned row by row past damaged pages,
+    // and the id index adds the ids whose rows are lost. For salvage.
+    std::vector<ConversationName> conversation_names();
 
     // --- conversations -----------------------------------------------------------------------
     Result<Conversation> create_conversation(std::string_view title,
@@ -196,6 +226,9 @@ class HistoryStore {
     friend class MessageStream;
     explicit HistoryStore(std::unique_ptr<Connection> connection);
     Status configure(const OpenOptions& options);
+    // Whether the file holds rows a crash left unfinished (a read, so that opening a history
+    // that has none writes nothing and need not check the file first).
+    Result<bool> has_interrupted();
     // The row id of a conversation; invalid_argument when unknown (or in the trash unless
     // `allow_trash`).
     Result<std::int64_t> conversation_row(std::string_view id, bool allow_trash);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "app/core/storage/file_health.h"
+
 namespace ponder::core {
 namespace {
 
@@ -202,8 +204,15 @@ Status apply_migrations(Connection& connection, const std::vector<Migration>& la
                           std::to_string(*current) + " but this Ponder knows versions up to " +
                           std::to_string(target) + "; it was written by a newer Ponder");
     }
+    bool checked = false;
     for (const Migration& step : ladder) {
         if (step.version <= *current || step.version > target) continue;
+        // Migrations run as plain SQL, past the check that guards each writing statement.
+        if (!checked) {
+            Status writable = check_before_write(connection.handle(), connection.file());
+            if (!writable.ok()) return writable;
+            checked = true;
+        }
         auto transaction = Transaction::begin(connection);
         if (!transaction) return transaction.status();
         Status status = connection.exec(step.sql);

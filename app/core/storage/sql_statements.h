@@ -56,6 +56,15 @@ inline constexpr const char* kListTrash =
     "SELECT " PONDER_CONVERSATION_COLUMNS
     "FROM conversations c WHERE c.deleted_at IS NOT NULL "
     "ORDER BY c.deleted_at DESC, c.id DESC LIMIT ?1 OFFSET ?2";
+// Salvage (store_salvage.cpp): the table in row order from a row id, one row id alone, and the
+// ids as the uuid index (UNIQUE) holds them, read without touching the table.
+inline constexpr const char* kMaxConversationRow = "SELECT max(id) FROM conversations";
+inline constexpr const char* kConversationNamesAfter =
+    "SELECT id, uuid, title FROM conversations WHERE id > ?1 ORDER BY id";
+inline constexpr const char* kConversationNameAt =
+    "SELECT id, uuid, title FROM conversations WHERE id = ?1";
+inline constexpr const char* kConversationIdsByIndex =
+    "SELECT uuid FROM conversations INDEXED BY sqlite_autoindex_conversations_1 ORDER BY uuid";
 inline constexpr const char* kCountConversations =
     "SELECT count(*) FROM conversations WHERE deleted_at IS NULL";
 inline constexpr const char* kRenameConversation =
@@ -72,6 +81,9 @@ inline constexpr const char* kSoftDelete =
 inline constexpr const char* kRestore =
     "UPDATE conversations SET deleted_at = NULL WHERE uuid = ?1";
 inline constexpr const char* kPurgeConversation = "DELETE FROM conversations WHERE uuid = ?1";
+inline constexpr const char* kTrashToPurge =
+    "SELECT EXISTS (SELECT 1 FROM conversations WHERE deleted_at IS NOT NULL AND "
+    "deleted_at <= ?1)";
 inline constexpr const char* kPurgeTrash =
     "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?1";
 // A conversation without messages; its settings and tool grants go with it.
@@ -127,6 +139,10 @@ inline constexpr const char* kMarkInterrupted =
     "UPDATE messages SET state = 'stopped', state_detail = 'interrupted' "
     "WHERE state = 'generating'";
 inline constexpr const char* kCountMessages = "SELECT count(*) FROM messages";
+// Whether kMarkInterrupted or kMarkToolCallsInterrupted would change a row.
+inline constexpr const char* kHasInterrupted =
+    "SELECT EXISTS (SELECT 1 FROM messages WHERE state = 'generating') "
+    "OR EXISTS (SELECT 1 FROM tool_calls WHERE finished_at IS NULL)";
 
 #undef PONDER_MESSAGE_COLUMNS
 

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <utility>
 
+#include "app/core/storage/file_health.h"
+
 namespace ponder::core {
 
 namespace {
@@ -37,9 +39,12 @@ Status sqlite_status(sqlite3* db, int rc, const std::filesystem::path& file,
             hint = " (the file is not an SQLite database, or it is encrypted)";
             break;
         case SQLITE_CORRUPT:
+            // From now on nothing writes to this file (file_health.h).
+            note_damage(file, detail);
             hint =
-                " (the database file is damaged; restore it from a backup or export what "
-                "still opens)";
+                " (the history file is damaged, so Ponder no longer writes to it; copy what "
+                "still opens into a new history with: ponder-cli history salvage --db " +
+                file.string() + " --out NEW.sqlite3)";
             break;
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
@@ -138,6 +143,11 @@ Result<bool> Statement::step() {
     if (bind_rc_ != SQLITE_OK) {
         return sqlite_status(db_, bind_rc_, *file_,
                              std::string("binding parameters of ") + sqlite3_sql(stmt_));
+    }
+    // A statement that writes checks the file first (file_health.h): never into a damaged one.
+    if (!sqlite3_stmt_busy(stmt_) && !sqlite3_stmt_readonly(stmt_)) {
+        Status writable = check_before_write(db_, *file_);
+        if (!writable.ok()) return writable;
     }
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;

@@ -165,6 +165,14 @@ Status HistoryStore::purge_conversation(std::string_view id) {
 }
 
 Result<std::int64_t> HistoryStore::purge_trash(Timestamp deleted_before) {
+    // The app purges at every start: a read first, so that an empty trash costs no write.
+    {
+        auto due = connection_->cached(sql::kTrashToPurge);
+        if (!due) return due.status();
+        auto row = (*due)->bind(1, deleted_before).step();
+        if (!row) return row.status();
+        if (!*row || (*due)->column_int(0) == 0) return std::int64_t{0};
+    }
     std::int64_t purged = 0;
     Status status = transaction([&]() -> Status {
         auto statement = connection_->cached(sql::kPurgeTrash);

@@ -10,6 +10,7 @@
 #include "app/core/storage/history_store.h"
 
 #include "tests/support/cli_process.h"
+#include "tests/unit/core/damaged_history.h"
 
 using namespace ponder::core;
 
@@ -247,6 +248,54 @@ class TestCliHistory : public QObject {
         Run bench = history({"bench"});  // never on an existing history
         QCOMPARE(bench.exit_code, 2);
         QVERIFY(bench.err.contains("already exists"));
+    }
+
+    // Issue 17: `chat` wrote a new conversation into a history damaged in the middle, and then
+    // nothing could be shown, exported or salvaged.
+    void damagedHistoryIsNeverWrittenAndCanBeSalvaged() {
+        QTemporaryDir dir;
+        const QString damaged = dir.filePath("damaged.sqlite3");
+        const auto h = damaged_history::write_history(damaged.toStdString());
+        QVERIFY(!h.bravo.empty());
+        QVERIFY(damaged_history::damage_bravo(damaged.toStdString()) >= 2);
+        const QByteArray before = damaged_history::hash_of(damaged.toStdString());
+
+        Run chat = run_cli({"chat", "--model", QString(PONDER_SOURCE_DIR) + "/resources/demo-model",
+                            "--db", damaged, "--new", "--prompt", "Hello", "--max-tokens", "8"});
+        QCOMPARE(chat.exit_code, 1);
+        QVERIFY2(chat.err.contains("history file is damaged") &&
+                     chat.err.contains("nothing was changed") &&
+                     chat.err.contains("ponder-cli history salvage --db " + damaged),
+                 qPrintable(chat.err));
+        QCOMPARE(damaged_history::hash_of(damaged.toStdString()), before);
+
+        Run check = run_cli({"history", "check", "--db", damaged});
+        QCOMPARE(check.exit_code, 1);
+        QVERIFY2(check.err.contains("damaged"), qPrintable(check.err));
+        const QString alpha = QString::fromStdString(h.alpha);
+        const QString bravo = QString::fromStdString(h.bravo);
+        Run show = run_cli({"history", "show", alpha, "--db", damaged});
+        QCOMPARE(show.exit_code, 0);
+        QVERIFY(show.out.contains("ALPHA-PAYLOAD"));
+        Run lost = run_cli({"history", "show", bravo, "--db", damaged});
+        QCOMPARE(lost.exit_code, 1);
+        QVERIFY2(lost.err.contains("history salvage"), qPrintable(lost.err));
+
+        const QString out = dir.filePath("salvaged.sqlite3");
+        Run salvage = run_cli({"history", "salvage", "--db", damaged, "--out", out});
+        QCOMPARE(salvage.exit_code, 0);
+        QVERIFY2(salvage.out.contains("copied 2 conversations (16 messages)"),
+                 qPrintable(salvage.out));
+        QVERIFY2(salvage.out.contains("could not read 1 conversation:\n  " + bravo + "  Bravo"),
+                 qPrintable(salvage.out));
+        Run list = run_cli({"history", "list", "--db", out});
+        QCOMPARE(list.exit_code, 0);
+        QVERIFY(list.out.contains(alpha) && list.out.contains("Charlie"));
+        QVERIFY(!list.out.contains(bravo));
+        Run again = run_cli({"history", "salvage", "--db", damaged, "--out", out});
+        QCOMPARE(again.exit_code, 1);
+        QVERIFY2(again.err.contains("already exists"), qPrintable(again.err));
+        QCOMPARE(damaged_history::hash_of(damaged.toStdString()), before);
     }
 
     void benchRunsOnATinyDatabase() {
