@@ -6,6 +6,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 namespace ponder::gui {
 namespace {
@@ -18,14 +19,17 @@ constexpr int kTimeoutMs = 20000;
 }  // namespace
 
 void saveScreenshotWhenRendered(QQuickWindow* window, const QString& path) {
-    auto* frames = new int(0);
-    QObject::connect(window, &QQuickWindow::frameSwapped, window, [window, path, frames] {
+    // Shared, not owned by either lambda: grabWindow() renders once more, so frameSwapped fires
+    // again after the grab has been scheduled (a raw counter deleted there was written after free).
+    auto frames = std::make_shared<int>(0);
+    auto swapped = std::make_shared<QMetaObject::Connection>();
+    *swapped = QObject::connect(window, &QQuickWindow::frameSwapped, window, [=] {
         if (++*frames != kSettleFrames) {
             if (*frames < kSettleFrames) window->update();
             return;
         }
-        QTimer::singleShot(0, window, [window, path, frames] {
-            delete frames;
+        QObject::disconnect(*swapped);
+        QTimer::singleShot(0, window, [window, path] {
             const QImage image = window->grabWindow();
             if (image.isNull() || !image.save(path, "PNG")) {
                 std::fprintf(stderr, "ponder: could not save the screenshot to %s\n",
