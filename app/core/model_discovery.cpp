@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <regex>
 #include <tuple>
 
@@ -11,6 +10,7 @@
 #include "app/core/data_paths.h"
 #include "engine/io/gguf.h"
 #include "engine/io/mapped_file.h"
+#include "engine/io/text_file.h"
 #include "engine/resources.h"
 
 namespace ponder::core {
@@ -113,8 +113,10 @@ void add_ollama_models(const fs::path& models, std::vector<FoundGguf>& out) {
         for (const fs::path& part : relative)
             parts.push_back(part.string());
         if (parts.size() != 4) continue;
-        std::ifstream in(it->path(), std::ios::binary);
-        const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
+        // An Ollama manifest is a few hundred bytes; 1 MiB is far above any real one.
+        auto text = read_text_file(it->path(), 1 << 20);
+        if (!text) continue;
+        const nlohmann::json manifest = nlohmann::json::parse(*text, nullptr, false);
         if (!manifest.is_object() || !manifest.contains("layers") ||
             !manifest["layers"].is_array()) {
             continue;

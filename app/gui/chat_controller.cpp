@@ -144,6 +144,10 @@ ChatController::ChatController(AppSettings* settings, QString databasePath, QObj
             [this](const QString& path, const QString& error) {
                 if (error.isEmpty()) {
                     setNotice(tr("Exported to %1").arg(path));
+                } else if (error.contains(QLatin1String("nothing was written"))) {
+                    // A refused destination (a database, a folder, a pipe): the reason is
+                    // already in plain words and names what to do.
+                    setNotice(tr("Export failed: %1").arg(error));
                 } else {
                     setNotice(tr("The export could not be saved to %1. Check that the folder "
                                  "exists and that you may write there.")

@@ -92,10 +92,11 @@ Status check_database_file(const std::filesystem::path& file, std::int64_t lates
 }
 
 bool database_file_is_wal(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
+    auto opened = RegularFile::open(file);  // never blocks on a pipe
+    if (!opened) return false;
     std::array<unsigned char, kHeaderSize> header{};
-    in.read(reinterpret_cast<char*>(header.data()), kHeaderSize);
-    return static_cast<size_t>(in.gcount()) == kHeaderSize &&
+    const ssize_t got = ::pread(opened->descriptor(), header.data(), kHeaderSize, 0);
+    return got == static_cast<ssize_t>(kHeaderSize) &&
            std::memcmp(header.data(), kMagic, sizeof(kMagic)) == 0 &&
            header[kWriteVersionOffset] == 2 && header[kReadVersionOffset] == 2;
 }

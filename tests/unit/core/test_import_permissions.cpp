@@ -33,10 +33,21 @@ QString hostile_folder() {
     return QString(PONDER_TEST_DATA_DIR) + "/hostile/conversations";
 }
 
+// The conversation files that import (they try to grant permissions). The folder also holds
+// files that must be refused (cut short, made at test time as pipes or devices, with their
+// .make.json / .expect.json descriptions); test_hostile_inputs runs those.
 QStringList hostile_files() {
     QStringList files;
-    for (const QString& name : QDir(hostile_folder()).entryList({"*.json"}, QDir::Files))
-        files << hostile_folder() + "/" + name;
+    for (const QString& name : QDir(hostile_folder()).entryList({"*.json"}, QDir::Files)) {
+        if (name.endsWith(".make.json") || name.endsWith(".expect.json")) continue;
+        QFile file(hostile_folder() + "/" + name);
+        if (!file.open(QIODevice::ReadOnly)) continue;
+        const JsonFile root = JsonFile::parse(file.readAll().toStdString(), nullptr, false);
+        if (root.is_discarded() || !root.is_object() ||
+            !root.value("format", std::string()).starts_with("ponder."))
+            continue;
+        files << file.fileName();
+    }
     return files;
 }
 
