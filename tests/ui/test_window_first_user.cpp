@@ -21,9 +21,18 @@ QObject* named(WindowApp& app, const char* name) {
     return app.engine->rootObjects().constFirst()->findChild<QObject*>(QString::fromLatin1(name));
 }
 
+// Clicks the centre of `item` once it has stopped moving: a banner that has just appeared may
+// still be laid out on a loaded machine, and a click at its first position would miss.
 void click(WindowApp& app, QQuickItem* item) {
-    QTest::mouseClick(app.window, Qt::LeftButton, {},
-                      item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint());
+    const auto centre = [item] {
+        return item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint();
+    };
+    for (int i = 0; i < 50; ++i) {
+        const QPoint before = centre();
+        QTest::qWait(20);
+        if (centre() == before && item->width() > 0) break;
+    }
+    QTest::mouseClick(app.window, Qt::LeftButton, {}, centre());
 }
 
 // Every visible text item below `item`.
