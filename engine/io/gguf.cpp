@@ -38,31 +38,6 @@ constexpr TypeRow type_rows[] = {
     {35, {"TQ2_0", 256, 66}},   {39, {"MXFP4", 32, 17}},
 };
 
-// Bytes of one scalar of a value type; 0 for string and array.
-std::uint64_t scalar_size(GgufValueType type) {
-    switch (type) {
-        case GgufValueType::u8:
-        case GgufValueType::i8:
-        case GgufValueType::boolean:
-            return 1;
-        case GgufValueType::u16:
-        case GgufValueType::i16:
-            return 2;
-        case GgufValueType::u32:
-        case GgufValueType::i32:
-        case GgufValueType::f32:
-            return 4;
-        case GgufValueType::u64:
-        case GgufValueType::i64:
-        case GgufValueType::f64:
-            return 8;
-        case GgufValueType::string:
-        case GgufValueType::array:
-            return 0;
-    }
-    return 0;
-}
-
 bool known_value_type(std::uint32_t type) {
     return type <= 12;
 }
@@ -170,7 +145,7 @@ Status read_value(Reader& reader, const std::string& key, GgufValueType type, Gg
             }
             return Status::success();
         }
-        const std::uint64_t size = scalar_size(value.element_type);
+        const std::uint64_t size = gguf_scalar_size(value.element_type);
         if (count > reader.remaining() / size) {
             return reader.fail(key + ": array of " + std::to_string(count) + " " +
                                gguf_value_type_name(value.element_type) +
@@ -179,7 +154,7 @@ Status read_value(Reader& reader, const std::string& key, GgufValueType type, Gg
         reader.take(count * size, value.raw);
         return Status::success();
     }
-    const int size = static_cast<int>(scalar_size(type));
+    const int size = static_cast<int>(gguf_scalar_size(type));
     std::uint64_t bits = 0;
     if (!reader.read_uint(size, bits)) return reader.truncated("the value of " + key);
     switch (type) {
@@ -236,6 +211,30 @@ const char* ggml_type_name(GgmlType type) {
     return traits ? traits->name : "?";
 }
 
+std::uint64_t gguf_scalar_size(GgufValueType type) {
+    switch (type) {
+        case GgufValueType::u8:
+        case GgufValueType::i8:
+        case GgufValueType::boolean:
+            return 1;
+        case GgufValueType::u16:
+        case GgufValueType::i16:
+            return 2;
+        case GgufValueType::u32:
+        case GgufValueType::i32:
+        case GgufValueType::f32:
+            return 4;
+        case GgufValueType::u64:
+        case GgufValueType::i64:
+        case GgufValueType::f64:
+            return 8;
+        case GgufValueType::string:
+        case GgufValueType::array:
+            return 0;
+    }
+    return 0;
+}
+
 const char* gguf_value_type_name(GgufValueType type) {
     static const char* const names[] = {"u8",   "i8",     "u16",   "i16", "u32", "i32", "f32",
                                         "bool", "string", "array", "u64", "i64", "f64"};
@@ -280,7 +279,7 @@ std::optional<std::int64_t> GgufValue::as_int() const {
 
 std::optional<std::int64_t> GgufValue::int_element(std::uint64_t i) const {
     if (type != GgufValueType::array || i >= count) return std::nullopt;
-    const std::uint64_t size = scalar_size(element_type);
+    const std::uint64_t size = gguf_scalar_size(element_type);
     if (size == 0 || element_type == GgufValueType::f32 || element_type == GgufValueType::f64)
         return std::nullopt;
     const std::uint64_t bits = read_le(raw.data() + i * size, static_cast<int>(size));

@@ -92,6 +92,8 @@ enum class GgufValueType : std::uint32_t {
 };
 
 const char* gguf_value_type_name(GgufValueType type);  // "u32", "string", ...
+// Bytes of one scalar of a value type in the file; 0 for string and array.
+std::uint64_t gguf_scalar_size(GgufValueType type);
 
 // One metadata value. Scalars are widened (integers to i64/u64 as their sign says, floats to
 // double); strings and string arrays view the file's bytes; numeric arrays keep their raw

@@ -19,24 +19,6 @@ void put_string(std::string& out, const std::string& text) {
     out += text;
 }
 
-int scalar_bytes(GgufValueType type) {
-    switch (type) {
-        case GgufValueType::u8:
-        case GgufValueType::i8:
-        case GgufValueType::boolean:
-            return 1;
-        case GgufValueType::u16:
-        case GgufValueType::i16:
-            return 2;
-        case GgufValueType::u64:
-        case GgufValueType::i64:
-        case GgufValueType::f64:
-            return 8;
-        default:
-            return 4;
-    }
-}
-
 std::uint64_t padded(std::uint64_t size) {
     return (size + gguf_writer_alignment - 1) / gguf_writer_alignment * gguf_writer_alignment;
 }
@@ -132,10 +114,10 @@ std::string gguf_header_bytes(const std::vector<GgufEntry>& metadata,
             } else {
                 put(out, entry.numbers.size(), 8);
                 for (std::uint64_t bits : entry.numbers)
-                    put(out, bits, scalar_bytes(entry.element_type));
+                    put(out, bits, static_cast<int>(gguf_scalar_size(entry.element_type)));
             }
         } else {
-            put(out, entry.bits, scalar_bytes(entry.type));
+            put(out, entry.bits, static_cast<int>(gguf_scalar_size(entry.type)));
         }
     }
     std::uint64_t offset = 0;
